@@ -1,0 +1,77 @@
+/*
+ * Copyright (c) 2026 The libevmm authors.  See COPYING (BSD 3-clause).
+ */
+/**
+ * @file event2/event.h
+ *
+ * Replacing the allocator, with libevent's interface.
+ *
+ * Code written for libevent's event_set_mem_functions() compiles against
+ * this header unchanged.  In a build configured with
+ * --disable-malloc-replacement (EVENT__DISABLE_MM_REPLACEMENT is defined in
+ * event2/event-config.h) nothing here is declared, and
+ * EVENT_SET_MEM_FUNCTIONS_IMPLEMENTED is not defined: test that macro
+ * before calling.
+ */
+#ifndef EVENT2_EVENT_H_INCLUDED_
+#define EVENT2_EVENT_H_INCLUDED_
+
+#include <stddef.h>
+
+#include <event2/event-config.h>
+#include <event2/visibility.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef EVENT__DISABLE_MM_REPLACEMENT
+
+/**
+ * Defined when event_set_mem_functions() exists, that is, when libevmm was
+ * not configured with --disable-malloc-replacement.
+ */
+#define EVENT_SET_MEM_FUNCTIONS_IMPLEMENTED
+
+/**
+ * Replace the functions that libevmm, and every library that allocates
+ * through it, uses to allocate and free memory.
+ *
+ * From this call on, event_mm_malloc_(), event_mm_calloc_() and
+ * event_mm_strdup_() allocate with @p malloc_fn, event_mm_realloc_() calls
+ * @p realloc_fn and event_mm_free_() calls @p free_fn.  Each argument may
+ * be NULL, which means the C library's function for that role;
+ * event_set_mem_functions(NULL, NULL, NULL) restores the C library
+ * entirely.
+ *
+ * Call it once, at the start of the program, before anything has
+ * allocated through libevmm: a block that one allocator made and another
+ * frees or resizes corrupts the heap.  For the same reason give all three
+ * functions, or none; replacing only some mixes two allocators.
+ *
+ * The three functions must behave like malloc(), realloc() and free():
+ * @p malloc_fn is never asked for 0 bytes and returns NULL when it fails;
+ * @p realloc_fn receives NULL pointers and zero sizes exactly as the caller
+ * passed them; @p free_fn receives NULL too.
+ *
+ * The call is not synchronised: no other thread may allocate through
+ * libevmm while it runs.
+ *
+ * @param malloc_fn   replacement for malloc(), or NULL for malloc()
+ * @param realloc_fn  replacement for realloc(), or NULL for realloc()
+ * @param free_fn     replacement for free(), or NULL for free()
+ *
+ * It returns nothing, cannot fail and does not change errno.
+ */
+EVENT2_EXPORT_SYMBOL
+void event_set_mem_functions(void *(*malloc_fn)(size_t sz),
+    void *(*realloc_fn)(void *ptr, size_t sz),
+    void (*free_fn)(void *ptr));
+
+#endif /* !EVENT__DISABLE_MM_REPLACEMENT */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EVENT2_EVENT_H_INCLUDED_ */
