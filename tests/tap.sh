@@ -1,0 +1,48 @@
+# Sourced by the test scripts: a few functions that print TAP, which
+# Automake's tap-driver.sh turns into one PASS or FAIL line each.
+
+tap_count=0
+
+# ok_if DESCRIPTION COMMAND [ARGS...]: one test, passed when COMMAND
+# succeeds.  The command's output goes to the log as TAP diagnostics.
+ok_if() {
+	tap_desc=$1
+	shift
+	tap_count=$((tap_count + 1))
+	if tap_out=$("$@" 2>&1); then
+		echo "ok $tap_count - $tap_desc"
+	else
+		echo "not ok $tap_count - $tap_desc"
+	fi
+	[ -z "$tap_out" ] || printf '%s\n' "$tap_out" | sed 's/^/# /'
+}
+
+# skip DESCRIPTION REASON: one test that could not run here.
+skip() {
+	tap_count=$((tap_count + 1))
+	echo "ok $tap_count - $1 # SKIP $2"
+}
+
+# skip_all REASON: the whole script cannot run here.
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+# bail_out REASON: stop; tap-driver.sh reports it as an error.
+bail_out() {
+	echo "Bail out! $1"
+	exit 1
+}
+
+# matches TEXT GREP-ARGS...: whether a line of TEXT matches, for ok_if.
+matches() {
+	tap_text=$1
+	shift
+	printf '%s\n' "$tap_text" | grep -q "$@"
+}
+
+# tap_done: the plan, at the end, once the count is known.
+tap_done() {
+	echo "1..$tap_count"
+}
