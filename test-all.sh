@@ -1,0 +1,125 @@
+#!/bin/sh
+# Build and test libevmm in both variants, the way CI does:
+#
+#   default   and   --disable-malloc-replacement
+#
+# each built out of tree (VPATH) under _build/, with warnings as errors:
+#   gcc        make check, then the Check suite again in one process
+#              (CK_FORK=no) under valgrind, then make distcheck
+#   clang      -std=c99 -pedantic, make check
+#   sanitize   gcc with AddressSanitizer and UndefinedBehaviorSanitizer
+#
+# Every Check test and scripted check counts as one test; so does each
+# distcheck and each build.  Ends with one line, "N passed, N failed,
+# N skipped", and exits non-zero if anything failed.
+#
+# Needs: autoconf automake libtool pkgconf check gcc g++ clang valgrind
+# (README.md has the apt-get line).  EVMM_JOBS sets make's -j.
+
+set -u
+srcdir=$(cd "$(dirname "$0")" && pwd)
+cd "$srcdir" || exit 2
+jobs=${EVMM_JOBS:-$(nproc 2>/dev/null || echo 2)}
+top=$srcdir/_build
+passed=0 failed=0 skipped=0
+
+say() { printf '%s\n' "$*"; }
+
+# record NAME STATUS LOG: one whole step as one test.
+record() {
+	if [ "$2" -eq 0 ]; then
+		passed=$((passed + 1))
+		say "PASS: $1"
+	else
+		failed=$((failed + 1))
+		say "FAIL: $1 (log: $3)"
+		tail -n 40 "$3" | sed 's/^/    /'
+	fi
+}
+
+# step NAME LOG COMMAND...: run, log, record; returns the command's status.
+step() {
+	step_name=$1 step_log=$2
+	shift 2
+	"$@" >"$step_log" 2>&1
+	step_status=$?
+	record "$step_name" $step_status "$step_log"
+	return $step_status
+}
+
+# check NAME BUILDDIR [MAKE-ARGS...]: make check, and count its results.
+check() {
+	check_name=$1 check_dir=$2
+	shift 2
+	find "$check_dir/tests" \( -name '*.trs' -o -name '*.log' \) \
+	    -exec rm -f {} + 2>/dev/null
+	make -C "$check_dir" -j"$jobs" check "$@" \
+	    >"$check_dir/$(echo "$check_name" | tr -c 'a-zA-Z0-9\n' -).out" 2>&1
+	results=$(find "$check_dir/tests" -name '*.trs' -exec cat {} + 2>/dev/null |
+		sed -n 's/^:test-result: *//p')
+	p=$(printf '%s\n' "$results" | grep -c -x -e PASS -e XFAIL)
+	f=$(printf '%s\n' "$results" | grep -c -x -e FAIL -e XPASS -e ERROR)
+	s=$(printf '%s\n' "$results" | grep -c -x SKIP)
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	say "$check_name: $p passed, $f failed, $s skipped"
+	if [ "$p" -eq 0 ]; then
+		failed=$((failed + 1))
+		say "FAIL: $check_name ran no test (log: $check_dir)"
+	fi
+	grep -h -E -A 20 '^(FAIL|ERROR|XPASS)' "$check_dir"/tests/*.log \
+	    2>/dev/null | sed 's/^/    /'
+}
+
+# build NAME VARIANT-FLAGS CONFIGURE-ARGS...: configure, make, make check.
+# Leaves $b set to the build directory.  Returns non-zero if it could not
+# build.
+build() {
+	name=$1 vflags=$2
+	shift 2
+	b=$top/$name
+	rm -rf "$b"
+	mkdir -p "$b"
+	step "$name: configure" "$b/configure.out" \
+	    sh -c 'cd "$1" && shift && "$@"' sh "$b" \
+	    "$srcdir/configure" --enable-werror $vflags "$@" || return 1
+	step "$name: make" "$b/make.out" make -C "$b" -j"$jobs" || return 1
+	check "$name: make check" "$b"
+}
+
+if [ -f config.status ]; then
+	say "test-all.sh: $srcdir is configured in place, which rules out the" >&2
+	say "out-of-tree builds this script makes; run 'make distclean' there." >&2
+	exit 2
+fi
+
+if [ -d .git ] || [ ! -x configure ]; then
+	mkdir -p "$top"
+	step "autoreconf" "$top/autoreconf.out" \
+	    autoreconf -fi --warnings=all,error
+fi
+
+for variant in default disabled; do
+	if [ $variant = default ]; then vflags=; else
+		vflags=--disable-malloc-replacement; fi
+
+	if build "gcc-$variant" "$vflags" CC=gcc CXX=g++; then
+		gb=$b
+		valgrind="env CK_FORK=no $gb/libtool --mode=execute valgrind --quiet \
+--error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+		check "gcc-$variant: CK_FORK=no under valgrind" \
+		    "$gb" TESTS=tests/check_evmm LOG_COMPILER="$valgrind"
+		step "gcc-$variant: make distcheck" "$gb/distcheck.out" \
+		    make -C "$gb" -j"$jobs" distcheck \
+		    DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+	fi
+
+	build "clang-$variant" "$vflags" CC=clang CXX=clang++ \
+	    CFLAGS="-O2 -g -std=c99 -pedantic"
+
+	san="-fsanitize=address,undefined -fno-sanitize-recover=all"
+	build "sanitize-$variant" "$vflags" CC=gcc CXX=g++ \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer $san" LDFLAGS="$san"
+done
+
+say "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
