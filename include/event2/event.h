@@ -12,6 +12,9 @@
  * event2/event-config.h) nothing here is declared, and
  * EVENT_SET_MEM_FUNCTIONS_IMPLEMENTED is not defined: test that macro
  * before calling.
+ *
+ * It includes event2/evmm.h, so that one include gives the whole API, as
+ * libevent's event2/event.h does for libevent.
  */
 #ifndef EVENT2_EVENT_H_INCLUDED_
 #define EVENT2_EVENT_H_INCLUDED_
@@ -19,6 +22,7 @@
 #include <stddef.h>
 
 #include <event2/event-config.h>
+#include <event2/evmm.h>
 #include <event2/visibility.h>
 
 #ifdef __cplusplus
