@@ -5,16 +5,27 @@
 #
 # each built out of tree (VPATH) under _build/, with warnings as errors:
 #   gcc        make check, then the Check suite again in one process
-#              (CK_FORK=no) under valgrind, then make distcheck
+#              (CK_FORK=no) under valgrind, then make distcheck; the
+#              disabled variant is built as a distribution's second
+#              package, --with-variant-suffix=nomm
 #   clang      -std=c99 -pedantic, make check
 #   sanitize   gcc with AddressSanitizer and UndefinedBehaviorSanitizer
+# then, across variants:
+#   side-by-side  both gcc builds installed into one staged prefix
+#                 (tests/side-by-side.sh)
+#   mingw         cross-built for Windows, DLL exports checked
+#                 (tests/mingw.sh; skipped without mingw-w64)
+#   debian        the example packaging in packaging/debian built with
+#                 dpkg-buildpackage and inspected (tests/debian.sh;
+#                 skipped without debhelper)
 #
 # Every Check test and scripted check counts as one test; so does each
 # distcheck and each build.  Ends with one line, "N passed, N failed,
 # N skipped", and exits non-zero if anything failed.
 #
 # Needs: autoconf automake libtool pkgconf check gcc g++ clang valgrind
-# (README.md has the apt-get line).  EVMM_JOBS sets make's -j.
+# mandoc, and optionally mingw-w64 and debhelper (README.md has the
+# apt-get line).  EVMM_JOBS sets make's -j.
 
 set -u
 srcdir=$(cd "$(dirname "$0")" && pwd)
@@ -70,6 +81,34 @@ check() {
 	    2>/dev/null | sed 's/^/    /'
 }
 
+# tap NAME LOG COMMAND...: run a script that prints TAP outside make
+# check, and count each of its results.
+tap() {
+	tap_name=$1 tap_log=$2
+	shift 2
+	"$@" >"$tap_log" 2>&1
+	tap_status=$?
+	p=$(grep -c -E '^ok [0-9]+' "$tap_log")
+	s=$(grep -c -E '^ok [0-9]+.*# SKIP' "$tap_log")
+	f=$(grep -c -E '^not ok [0-9]+' "$tap_log")
+	p=$((p - s))
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	say "$tap_name: $p passed, $f failed, $s skipped"
+	# A script that could not run at all counts as one skipped test.
+	if grep -q -E '^1\.\.0 # SKIP' "$tap_log"; then
+		skipped=$((skipped + 1))
+		grep -E '^1\.\.0 # SKIP' "$tap_log" |
+		    sed "s/^1\.\.0 # /SKIP: $tap_name: /"
+	fi
+	if [ $tap_status -ne 0 ] || grep -q '^Bail out!' "$tap_log" ||
+	    ! grep -q -E '^1\.\.[0-9]+' "$tap_log"; then
+		failed=$((failed + 1))
+		say "FAIL: $tap_name did not finish (log: $tap_log)"
+		tail -n 20 "$tap_log" | sed 's/^/    /'
+	fi
+	grep -E -A 10 '^not ok' "$tap_log" | sed 's/^/    /'
+}
+
 # build NAME VARIANT-FLAGS CONFIGURE-ARGS...: configure, make, make check.
 # Leaves $b set to the build directory.  Returns non-zero if it could not
 # build.
@@ -98,12 +137,18 @@ if [ -d .git ] || [ ! -x configure ]; then
 	    autoreconf -fi --warnings=all,error
 fi
 
+sbs_default= sbs_nomm=
 for variant in default disabled; do
 	if [ $variant = default ]; then vflags=; else
 		vflags=--disable-malloc-replacement; fi
 
-	if build "gcc-$variant" "$vflags" CC=gcc CXX=g++; then
+	# The gcc build of the disabled variant is the one a distribution
+	# installs beside the default: with a suffix.
+	gflags=$vflags
+	[ $variant = default ] || gflags="$vflags --with-variant-suffix=nomm"
+	if build "gcc-$variant" "$gflags" CC=gcc CXX=g++; then
 		gb=$b
+		[ $variant = default ] && sbs_default=$b || sbs_nomm=$b
 		valgrind="env CK_FORK=no $gb/libtool --mode=execute valgrind --quiet \
 --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 		check "gcc-$variant: CK_FORK=no under valgrind" \
@@ -120,6 +165,18 @@ for variant in default disabled; do
 	build "sanitize-$variant" "$vflags" CC=gcc CXX=g++ \
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer $san" LDFLAGS="$san"
 done
+
+if [ -n "$sbs_default" ] && [ -n "$sbs_nomm" ]; then
+	tap "side-by-side" "$top/side-by-side.out" env CC=gcc \
+	    "$srcdir/tests/side-by-side.sh" "$sbs_default" "$sbs_nomm"
+else
+	failed=$((failed + 1))
+	say "FAIL: side-by-side: a gcc build failed, so it could not run"
+fi
+
+tap "mingw" "$top/mingw.out" "$srcdir/tests/mingw.sh" "$top/mingw"
+
+tap "debian" "$top/debian.out" "$srcdir/tests/debian.sh" "$top/debian"
 
 say "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

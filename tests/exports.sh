@@ -3,7 +3,7 @@
 # symbol table against the list kept in tests/, one per variant.
 . "$top_srcdir/tests/tap.sh"
 
-lib="$top_builddir/.libs/libevmm.so"
+lib="$top_builddir/.libs/lib$EVMM_NAME.so"
 [ -f "$lib" ] || skip_all "no ELF shared library was built ($lib)"
 
 if [ "$MM_REPLACEMENT" = yes ]; then

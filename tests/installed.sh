@@ -1,7 +1,9 @@
 #!/bin/sh
 # What a user of the installed package sees: make install into a staged
-# DESTDIR, then check the file list, compile every installed header on its
-# own as C and as C++, and build and run a consumer with pkg-config's flags.
+# DESTDIR, then check the file list and the manual pages, compile every
+# installed header on its own as C and as C++, and build and run a
+# consumer with pkg-config's flags, linked dynamically and statically.
+# EVMM_NAME is evmm, or evmm-SUFFIX with --with-variant-suffix=SUFFIX.
 . "$top_srcdir/tests/tap.sh"
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/evmm-stage.XXXXXX") ||
@@ -14,7 +16,7 @@ if ! $MAKE -C "$top_builddir" install DESTDIR="$stage/root" >"$log" 2>&1; then
 	bail_out "make install DESTDIR=... failed"
 fi
 root="$stage/root"
-headers="$root$includedir/evmm/event2"
+headers="$root$includedir/$EVMM_NAME/event2"
 
 # --- The file list -------------------------------------------------------
 
@@ -27,10 +29,11 @@ ok_if "nothing installed in libevent's $includedir/event2" \
 ok_if "no installed file is named like libevent's" \
     test -z "$(printf '%s\n' "$files" | grep '/libevent[^/]*$')"
 unexpected=$(printf '%s\n' "$files" | grep -v \
-    -e "^$includedir/evmm/event2/[a-z-]*\.h\$" \
-    -e "^$libdir/libevmm\.[a-z.0-9]*\$" \
-    -e "^$libdir/pkgconfig/evmm\.pc\$")
-ok_if "every installed file is a header, the library or evmm.pc" \
+    -e "^$includedir/$EVMM_NAME/event2/[a-z-]*\.h\$" \
+    -e "^$libdir/lib$EVMM_NAME\.[a-z.0-9]*\$" \
+    -e "^$libdir/pkgconfig/$EVMM_NAME\.pc\$" \
+    -e "^$mandir/man3/[A-Za-z_]*\.3\$")
+ok_if "every installed file is a header, the library, $EVMM_NAME.pc or a man page" \
     test -z "$unexpected"
 [ -z "$unexpected" ] || printf '%s\n' "$unexpected" | sed 's/^/# unexpected: /'
 ok_if "the generated event-config.h is installed" \
@@ -44,7 +47,7 @@ ok_if "event-config.h defines only EVENT__ macros" test -z "$leaks"
 
 # --- Every header alone ---------------------------------------------------
 
-strict="-Wall -Wextra -Werror -pedantic -fsyntax-only -I$root$includedir/evmm"
+strict="-Wall -Wextra -Werror -pedantic -fsyntax-only -I$root$includedir/$EVMM_NAME"
 if $CXX --version >/dev/null 2>&1; then have_cxx=yes; else have_cxx=no; fi
 for h in "$headers"/*.h; do
 	name=event2/${h##*/}
@@ -71,33 +74,80 @@ PKG_CONFIG_SYSROOT_DIR="$root"
 export PKG_CONFIG_LIBDIR PKG_CONFIG_SYSROOT_DIR
 pc=${PKG_CONFIG:-pkg-config}
 
-ok_if "pkg-config --modversion evmm is $PACKAGE_VERSION" \
-    test "$($pc --modversion evmm)" = "$PACKAGE_VERSION"
-ok_if "pkg-config --variable=mm_replacement evmm is $MM_REPLACEMENT" \
-    test "$($pc --variable=mm_replacement evmm)" = "$MM_REPLACEMENT"
+ok_if "pkg-config --modversion $EVMM_NAME is $PACKAGE_VERSION" \
+    test "$($pc --modversion $EVMM_NAME)" = "$PACKAGE_VERSION"
+ok_if "pkg-config --variable=mm_replacement $EVMM_NAME is $MM_REPLACEMENT" \
+    test "$($pc --variable=mm_replacement $EVMM_NAME)" = "$MM_REPLACEMENT"
+ok_if "pkg-config --libs $EVMM_NAME links -l$EVMM_NAME" \
+    matches "$($pc --libs $EVMM_NAME)" -e "-l$EVMM_NAME\\b"
 
 [ "$MM_REPLACEMENT" = yes ] && expect=1 || expect=0
-ok_if "a consumer builds with pkg-config --cflags --libs evmm" \
+ok_if "a consumer builds with pkg-config --cflags --libs $EVMM_NAME" \
     $CC $CFLAGS -Wall -Wextra -Werror -DEXPECT_MM_REPLACEMENT=$expect \
-    $($pc --cflags evmm) -o "$stage/consumer" "$top_srcdir/tests/consumer.c" \
-    $LDFLAGS $($pc --libs evmm)
+    $($pc --cflags $EVMM_NAME) -o "$stage/consumer" "$top_srcdir/tests/consumer.c" \
+    $LDFLAGS $($pc --libs $EVMM_NAME)
 
-if [ -x "$stage/consumer" ]; then
+# run_consumer NAME: run it against the staged library, one result per
+# line it prints and one for its exit status.
+run_consumer() {
+	if [ ! -x "$stage/$1" ]; then
+		skip "the $1 runs" "it did not build"
+		return
+	fi
 	# The staged library, not one installed on the machine.
 	LD_LIBRARY_PATH="$root$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
-	    "$stage/consumer" >"$stage/consumer.out" 2>&1
+	    "$stage/$1" >"$stage/$1.out" 2>&1
 	status=$?
 	while IFS= read -r line; do
 		case $line in
 		"ok - "*|"not ok - "*)
 			tap_count=$((tap_count + 1))
-			echo "${line%%- *}$tap_count - ${line#*- }"
+			echo "${line%%- *}$tap_count - ${1%consumer}${line#*- }"
 			;;
 		*)	echo "# $line" ;;
 		esac
-	done <"$stage/consumer.out"
-	ok_if "the consumer exits with status 0" test "$status" -eq 0
+	done <"$stage/$1.out"
+	ok_if "the $1 exits with status 0" test "$status" -eq 0
+}
+run_consumer consumer
+
+# --- Static linking ----------------------------------------------------------
+
+# Only libevmm is linked statically here: -Bstatic around pkg-config's -l
+# flags, the way a program that vendors one library links it.  A fully
+# -static link would also work, but not in the sanitizer builds.
+if [ -f "$root$libdir/lib$EVMM_NAME.a" ]; then
+	ok_if "pkg-config --static --cflags $EVMM_NAME defines EVMM_STATIC" \
+	    matches "$($pc --static --cflags $EVMM_NAME)" -e '-DEVMM_STATIC'
+	ok_if "a consumer links lib$EVMM_NAME.a with pkg-config --static" \
+	    $CC $CFLAGS -Wall -Wextra -Werror -DEXPECT_MM_REPLACEMENT=$expect \
+	    $($pc --static --cflags $EVMM_NAME) -o "$stage/static-consumer" \
+	    "$top_srcdir/tests/consumer.c" $LDFLAGS \
+	    $($pc --static --libs-only-L --libs-only-other $EVMM_NAME) \
+	    -Wl,-Bstatic $($pc --static --libs-only-l $EVMM_NAME) -Wl,-Bdynamic
+	if [ -x "$stage/static-consumer" ] &&
+	    command -v readelf >/dev/null 2>&1; then
+		needed=$(readelf -d "$stage/static-consumer" | grep NEEDED)
+		printf '%s\n' "$needed" | sed 's/^/# /'
+		ok_if "the static consumer does not need lib$EVMM_NAME.so" \
+		    test -z "$(printf '%s\n' "$needed" | grep -F "lib$EVMM_NAME.so")"
+	else
+		skip "the static consumer does not need lib$EVMM_NAME.so" \
+		    "no static consumer, or no readelf"
+	fi
+	run_consumer static-consumer
 else
-	skip "the consumer runs" "it did not build"
+	skip "static linking" "lib$EVMM_NAME.a was not installed (--disable-static?)"
 fi
+
+# --- Manual pages ----------------------------------------------------------
+
+# Every function has a page under its own name (a link for those documented
+# on another's page) that names it.
+for fn in $(grep -v '^#' "$top_srcdir/tests/exports-default.txt"); do
+	page="$root$mandir/man3/$fn.3"
+	ok_if "man3/$fn.3 is installed and documents $fn" \
+	    sh -c 'test -f "$1" && sed -n "/^\.SH NAME/,/^\.SH/p" "$1" |
+		grep -q -w -e "$2"' sh "$page" "$fn"
+done
 tap_done
