@@ -134,6 +134,19 @@ ok_if "a call to event_set_mem_functions() does not build against $altname" \
     fails_for_setter $CC -std=c99 -Werror=implicit-function-declaration \
     $($pc --cflags $altname) -o "$stage/setter-alt" "$stage/setter.c" \
     $($pc --libs $altname)
+# --- configure refuses a suffix that would make a bad file name ------------
+
+# rejects VALUE: configure stops and names the option.
+rejects() {
+	mkdir -p "$stage/conf" &&
+	(cd "$stage/conf" && "$top_srcdir/configure" "--with-variant-suffix$1" \
+	    >out 2>&1) && { echo "configure accepted it"; return 1; }
+	grep 'error:.*--with-variant-suffix' "$stage/conf/out"
+}
+for bad in =../x =NoMM ""; do
+	ok_if "configure rejects --with-variant-suffix$bad" rejects "$bad"
+done
+
 ok_if "lib$altname.so does not define event_set_mem_functions" \
     sh -c 'test -f "$1" && ! nm -D --defined-only "$1" |
 	grep -qw event_set_mem_functions' sh "$root$libdir/lib$altname.so"
