@@ -62,8 +62,10 @@ declared=$(awk '/^EVENT2_EXPORT_SYMBOL/ { on = 1; next }
 	$headers | while IFS= read -r line; do
 		printf '%s\n' "$line" | squeeze; echo; done)
 if [ -n "$MANDOC" ]; then
+	# mandoc -Tascii overstrikes bold and underlined text: char BS char.
+	bs=$(printf '\b')
 	synopses=$(for page in "$man"/*.3; do
-		"$MANDOC" -Tascii "$page" | col -b |
+		"$MANDOC" -Tascii "$page" | sed "s/.$bs//g" |
 		    sed -n '/^SYNOPSIS/,/^[A-Z]/p' |
 		    awk '/[a-z_]+\(/ && !/^ *#/ { on = 1 }
 			on { printf "%s ", $0; if ($0 ~ /;/) { print ""; on = 0 } }'
