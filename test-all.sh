@@ -14,7 +14,7 @@
 #   side-by-side  both gcc builds installed into one staged prefix
 #                 (tests/side-by-side.sh)
 #   mingw         cross-built for Windows, DLL exports checked
-#                 (tests/mingw.sh; skipped without mingw-w64)
+#                 (tests/mingw.sh; skipped without the cross-compiler)
 #   debian        the example packaging in packaging/debian built with
 #                 dpkg-buildpackage and inspected (tests/debian.sh;
 #                 skipped without debhelper)
@@ -24,8 +24,8 @@
 # N skipped", and exits non-zero if anything failed.
 #
 # Needs: autoconf automake libtool pkgconf check gcc g++ clang valgrind
-# mandoc, and optionally mingw-w64 and debhelper (README.md has the
-# apt-get line).  EVMM_JOBS sets make's -j.
+# mandoc, and optionally gcc-mingw-w64-x86-64-win32 and debhelper
+# (README.md has the apt-get line).  EVMM_JOBS sets make's -j.
 
 set -u
 srcdir=$(cd "$(dirname "$0")" && pwd)

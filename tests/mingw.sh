@@ -20,7 +20,7 @@ top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 host=x86_64-w64-mingw32
 [ $# -eq 1 ] || bail_out "usage: $0 SCRATCHDIR"
 command -v $host-gcc >/dev/null 2>&1 ||
-	skip_all "no $host-gcc (Debian: apt-get install mingw-w64)"
+	skip_all "no $host-gcc (Debian: apt-get install gcc-mingw-w64-x86-64-win32)"
 objdump=$host-objdump
 pc=${PKG_CONFIG:-pkg-config}
 scratch=$1
