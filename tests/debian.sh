@@ -8,7 +8,8 @@
 # beside the source tree), adds packaging/debian as debian/, runs
 # dpkg-buildpackage -b -us -uc, then checks the .debs with dpkg -c and
 # dpkg -x: SONAMEs, file lists, no path in two packages, and a consumer of
-# each variant compiled against the extracted development package.
+# each variant compiled against the extracted development package, linked
+# dynamically and statically.
 # Prints TAP; test-all.sh runs it.
 set -u
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
@@ -115,5 +116,14 @@ for name in evmm evmm-nomm; do
 	    sh -c 'LD_LIBRARY_PATH="$1" "$2" && LD_LIBRARY_PATH="$1" ldd "$2" |
 		grep -F "lib$3.so.0 => $1/lib$3.so.0"' \
 	    sh "$root$libdir" "$exe" "$name"
+	ok_if "a static consumer links the packaged lib$name.a" \
+	    $CC -Wall -Wextra -Werror -DEXPECT_MM_REPLACEMENT=$expect \
+	    $($pc --static --cflags $name) -o "$exe-static" \
+	    "$top_srcdir/tests/consumer.c" \
+	    $($pc --static --libs-only-L --libs-only-other $name) \
+	    -Wl,-Bstatic $($pc --static --libs-only-l $name) -Wl,-Bdynamic
+	ok_if "the static $name consumer needs no libevmm and runs" sh -c \
+	    '! readelf -d "$1" | grep "NEEDED.*evmm" && "$1" >/dev/null' \
+	    sh "$exe-static"
 done
 tap_done

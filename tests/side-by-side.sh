@@ -8,7 +8,8 @@
 # with the same --prefix.  Installs each into its own staged DESTDIR and
 # both into a third, proves that no path is written by both unless the
 # two files are identical, then builds one consumer per variant from
-# pkg-config alone and runs each against its own library.  Prints TAP;
+# pkg-config alone, dynamic and static, and runs each against its own
+# library.  Prints TAP;
 # test-all.sh runs it.  CC, CFLAGS, LDFLAGS and PKG_CONFIG as usual.
 set -u
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
@@ -116,8 +117,28 @@ consumer() {
 	done <"$exe.out"
 	ok_if "the $1 consumer exits with status 0" test "$status" -eq 0
 }
+# static_consumer PKG EXPECT: the same, linked with pkg-config --static
+# against the archive, so that it needs no libevmm at run time.
+static_consumer() {
+	exe=$stage/static-consumer-$1
+	ok_if "a static consumer builds with pkg-config --static $1" \
+	    $CC $CFLAGS -Wall -Wextra -Werror -DEXPECT_MM_REPLACEMENT=$2 \
+	    $($pc --static --cflags $1) -o "$exe" "$top_srcdir/tests/consumer.c" \
+	    $LDFLAGS $($pc --static --libs-only-L --libs-only-other $1) \
+	    -Wl,-Bstatic $($pc --static --libs-only-l $1) -Wl,-Bdynamic
+	if [ ! -x "$exe" ]; then
+		skip "the static $1 consumer runs" "it did not build"
+		return
+	fi
+	ok_if "the static $1 consumer needs no libevmm library" \
+	    test -z "$(readelf -d "$exe" | grep 'NEEDED.*evmm')"
+	# No LD_LIBRARY_PATH: nothing of libevmm is loaded at run time.
+	ok_if "the static $1 consumer runs and exits 0" "$exe"
+}
 consumer $name 1 "$so1"
 consumer $altname 0 "$so2"
+static_consumer $name 1
+static_consumer $altname 0
 
 # The setter is absent from the suffixed variant: its headers do not
 # declare it and its library does not define it.
