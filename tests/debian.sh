@@ -101,6 +101,16 @@ ok_if "libevmm-nomm0's shlibs name libevmm-nomm0" sh -c \
     'dpkg-deb -I "$1" shlibs | tee /dev/stderr | grep -q "^libevmm-nomm 0 libevmm-nomm0"' \
     sh "$scratch/libevmm-nomm0_0.1.0-1_$arch.deb"
 
+# The symbols files are the export lists tests/exports.sh checks, and the
+# build fails (DPKG_GENSYMBOLS_CHECK_LEVEL=4) if the library differs.
+for pair in libevmm0:exports-default.txt libevmm-nomm0:exports-disabled.txt; do
+	pkg=${pair%%:*} list=${pair#*:}
+	ok_if "$pkg's symbols file lists exactly tests/$list" sh -c \
+	    'test "$(dpkg-deb -I "$1" symbols | sed -n "s/^ \([a-z_]*\)@Base .*/\1/p" | LC_ALL=C sort)" = \
+		"$(grep -v "^#" "$2" | LC_ALL=C sort)"' \
+	    sh "$scratch/${pkg}_0.1.0-1_$arch.deb" "$top_srcdir/tests/$list"
+done
+
 # --- A consumer of each variant, from the extracted -dev package -------------
 
 PKG_CONFIG_LIBDIR=$root$libdir/pkgconfig PKG_CONFIG_SYSROOT_DIR=$root
