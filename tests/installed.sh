@@ -27,7 +27,7 @@ ok_if "nothing installed in libevent's $includedir/event2" \
 ok_if "no installed file is named like libevent's" \
     test -z "$(printf '%s\n' "$files" | grep '/libevent[^/]*$')"
 unexpected=$(printf '%s\n' "$files" | grep -v \
-    -e "^$includedir/evmm/event2/[a-z-]*\.h\$" \
+    -e "^$includedir/evmm/event2/[a-z_-]*\.h\$" \
     -e "^$libdir/libevmm\.[a-z.0-9]*\$" \
     -e "^$libdir/pkgconfig/evmm\.pc\$")
 ok_if "every installed file is a header, the library or evmm.pc" \
