@@ -196,6 +196,7 @@ static struct {
 } st;
 
 static const char *report_path;
+static void write_report(void);
 
 static void
 update_instrumented(void)
@@ -261,6 +262,10 @@ evmm_instr_begin_(enum evmm_entry entry, size_t sz, void *caller)
 #else
 		first_ready = 1;
 #endif
+		/* Now, in case the failure makes the program crash before
+		 * it exits; the exit rewrites the report whole. */
+		if (report_path != NULL)
+			write_report();
 	}
 	return 1;
 }
@@ -375,21 +380,6 @@ evmm_stats_get(struct evmm_stats *stats, size_t size)
 
 /* --- The environment ------------------------------------------------------ */
 
-#if defined(__GNUC__) || defined(__clang__)
-
-static char report_buf[4096];
-
-static const char fault_grammar[] =
-    "off, nth=N, every=N, window=A-B, random=P or random=P,seed=S";
-
-static void
-refuse(const char *name, const char *value, const char *why,
-    const char *expected)
-{
-	fprintf(stderr, "libevmm: %s=\"%s\" refused: %s (expected %s); "
-	    "it is not applied\n", name, value, why, expected);
-}
-
 /* Where a return address points: "file+0xoffset (symbol)". */
 static void
 describe_address(FILE *f, void *addr)
@@ -408,7 +398,10 @@ describe_address(FILE *f, void *addr)
 	fprintf(f, "%p", addr);
 }
 
+/* At exit, and at the first injected failure. */
+#if defined(__GNUC__) || defined(__clang__)
 __attribute__((destructor))
+#endif
 static void
 write_report(void)
 {
@@ -442,6 +435,23 @@ write_report(void)
 		fputc('\n', f);
 	}
 	fclose(f);
+}
+
+/* When the library is loaded.  Where the compiler cannot run code then,
+ * the environment is not read; the API still works. */
+#if defined(__GNUC__) || defined(__clang__)
+
+static char report_buf[4096];
+
+static const char fault_grammar[] =
+    "off, nth=N, every=N, window=A-B, random=P or random=P,seed=S";
+
+static void
+refuse(const char *name, const char *value, const char *why,
+    const char *expected)
+{
+	fprintf(stderr, "libevmm: %s=\"%s\" refused: %s (expected %s); "
+	    "it is not applied\n", name, value, why, expected);
 }
 
 __attribute__((constructor))

@@ -29,8 +29,9 @@ ok_if "no installed file is named like libevent's" \
 unexpected=$(printf '%s\n' "$files" | grep -v \
     -e "^$includedir/evmm/event2/[a-z_-]*\.h\$" \
     -e "^$libdir/libevmm\.[a-z.0-9]*\$" \
-    -e "^$libdir/pkgconfig/evmm\.pc\$")
-ok_if "every installed file is a header, the library or evmm.pc" \
+    -e "^$libdir/pkgconfig/evmm\.pc\$" \
+    -e "^$bindir/evmm-torture\$")
+ok_if "every installed file is a header, the library, evmm.pc or evmm-torture" \
     test -z "$unexpected"
 [ -z "$unexpected" ] || printf '%s\n' "$unexpected" | sed 's/^/# unexpected: /'
 ok_if "the generated event-config.h is installed" \
