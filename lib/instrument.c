@@ -380,16 +380,18 @@ evmm_stats_get(struct evmm_stats *stats, size_t size)
 
 /* --- The environment ------------------------------------------------------ */
 
-/* Where a return address points: "file+0xoffset (symbol)". */
+/* Where the call that returned to addr is: "file+0xoffset (symbol)".
+ * One byte back from the return address is inside the call instruction,
+ * so that addr2line names the calling line, not the next one. */
 static void
-describe_address(FILE *f, void *addr)
+describe_call_site(FILE *f, void *addr)
 {
 #ifdef HAVE_DLADDR
 	Dl_info dl;
 
 	if (addr != NULL && dladdr(addr, &dl) != 0 && dl.dli_fname != NULL) {
 		fprintf(f, "%s+%#lx", dl.dli_fname, (unsigned long)
-		    ((char *)addr - (char *)dl.dli_fbase));
+		    ((char *)addr - (char *)dl.dli_fbase) - 1);
 		if (dl.dli_sname != NULL)
 			fprintf(f, " (%s)", dl.dli_sname);
 		return;
@@ -431,7 +433,7 @@ write_report(void)
 	if (evmm_fault_first(&info)) {
 		fprintf(f, "first_injected_call=%lu\nfirst_injected_entry=%s\n"
 		    "first_injected_caller=", info.call, info.entry);
-		describe_address(f, info.caller);
+		describe_call_site(f, info.caller);
 		fputc('\n', f);
 	}
 	fclose(f);

@@ -15,7 +15,8 @@
  * - EVMM_FAULT=SPEC injects failures as evmm_fault_set() does.
  * - EVMM_STATS=1 turns the statistics on from the first allocation.
  * - EVMM_REPORT=PATH turns the statistics on and writes them, with the
- *   first injected failure, to PATH when the program exits.  This is how
+ *   first injected failure and the file and offset of its call site, to
+ *   PATH when the program exits (and at that failure, in case it crashes).  This is how
  *   evmm-torture(1) counts and fails a command's allocations.
  *
  * The library reads these once, when it is loaded.  A value it cannot
