@@ -7,7 +7,9 @@
 
 #include <check.h>
 
+Suite *make_fault_suite(void);
 Suite *make_mm_suite(void);
+Suite *make_stats_suite(void);
 Suite *make_version_suite(void);
 
 #endif /* EVMM_TESTS_CHECK_EVMM_H_INCLUDED_ */

@@ -46,7 +46,7 @@ multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null)
 libdir=/usr/lib/$multiarch
 root=$scratch/root
 mkdir -p "$root"
-for pkg in libevmm0 libevmm-nomm0 libevmm-dev; do
+for pkg in libevmm0 libevmm-nomm0 libevmm-dev evmm-torture; do
 	deb=$scratch/${pkg}_0.1.0-1_$arch.deb
 	ok_if "$pkg.deb was built" test -f "$deb"
 	[ -f "$deb" ] || continue
@@ -79,6 +79,10 @@ for f in "/usr/include/evmm/event2/event-config.h" \
     "/usr/share/man/man3/event_set_mem_functions.3.gz"; do
 	ok_if "libevmm-dev holds $f" has libevmm-dev "^$f\$"
 done
+ok_if "evmm-torture holds /usr/bin/evmm-torture and its page" sh -c \
+    'grep -q -x /usr/bin/evmm-torture "$1" &&
+     grep -q -x /usr/share/man/man1/evmm-torture.1.gz "$1"' \
+    sh "$scratch/evmm-torture.list"
 ok_if "no libtool archive (.la) is shipped" \
     test -z "$(cat $lists /dev/null | grep '\.la$')"
 ok_if "libevmm-dev depends on both runtime packages" sh -c \

@@ -29,11 +29,12 @@ ok_if "nothing installed in libevent's $includedir/event2" \
 ok_if "no installed file is named like libevent's" \
     test -z "$(printf '%s\n' "$files" | grep '/libevent[^/]*$')"
 unexpected=$(printf '%s\n' "$files" | grep -v \
-    -e "^$includedir/$EVMM_NAME/event2/[a-z-]*\.h\$" \
+    -e "^$includedir/$EVMM_NAME/event2/[a-z_-]*\.h\$" \
     -e "^$libdir/lib$EVMM_NAME\.[a-z.0-9]*\$" \
     -e "^$libdir/pkgconfig/$EVMM_NAME\.pc\$" \
-    -e "^$mandir/man3/[A-Za-z_]*\.3\$")
-ok_if "every installed file is a header, the library, $EVMM_NAME.pc or a man page" \
+    -e "^$mandir/man[13]/[A-Za-z_-]*\.[13]\$" \
+    -e "^$bindir/evmm-torture\$")
+ok_if "every installed file is a header, the library, $EVMM_NAME.pc, a man page or evmm-torture" \
     test -z "$unexpected"
 [ -z "$unexpected" ] || printf '%s\n' "$unexpected" | sed 's/^/# unexpected: /'
 ok_if "the generated event-config.h is installed" \

@@ -5,7 +5,7 @@
 . "$top_srcdir/tests/tap.sh"
 
 man=$top_srcdir/man
-headers="$top_srcdir/include/event2/event.h $top_srcdir/include/event2/evmm.h $top_srcdir/include/event2/visibility.h"
+headers=$(echo "$top_srcdir"/include/event2/*.h)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/evmm-man.XXXXXX") ||
 	bail_out "cannot make a scratch directory"
 trap 'rm -rf "$scratch"' EXIT
@@ -19,7 +19,7 @@ lint_clean() {
 	printf '%s\n' "$lint_out"
 	[ "$lint_status" -eq 0 ] && [ -z "$lint_out" ]
 }
-for page in "$man"/*.3; do
+for page in "$man"/*.[13]; do
 	if [ -n "$MANDOC" ]; then
 		ok_if "man/${page##*/} is lint-clean (mandoc -Tlint -Wwarning)" \
 		    lint_clean "$page"

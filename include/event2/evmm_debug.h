@@ -1,0 +1,166 @@
+/*
+ * Copyright (c) 2026 The libevmm authors.  See COPYING (BSD 3-clause).
+ */
+/**
+ * @file event2/evmm_debug.h
+ *
+ * Testing a program's out-of-memory paths: fault injection and allocation
+ * statistics.
+ *
+ * Both watch the calls that reach libevmm's event_mm_*_ functions, so
+ * every library that allocates through libevmm is covered, whatever
+ * allocator the program installed.  Both can be driven from the
+ * environment, without changing the program:
+ *
+ * - EVMM_FAULT=SPEC injects failures as evmm_fault_set() does.
+ * - EVMM_STATS=1 turns the statistics on from the first allocation.
+ * - EVMM_REPORT=PATH turns the statistics on and writes them, with the
+ *   first injected failure and the file and offset of its call site, to
+ *   PATH when the program exits (and at that failure, in case it crashes).  This is how
+ *   evmm-torture(1) counts and fails a command's allocations.
+ *
+ * The library reads these once, when it is loaded.  A value it cannot
+ * use is refused with a message on standard error, and not applied.
+ *
+ * Nothing here exists in a build configured with
+ * --disable-malloc-replacement: test EVMM_FAULT_INJECTION_IMPLEMENTED.
+ */
+#ifndef EVENT2_EVMM_DEBUG_H_INCLUDED_
+#define EVENT2_EVMM_DEBUG_H_INCLUDED_
+
+#include <stddef.h>
+
+#include <event2/event-config.h>
+#include <event2/visibility.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef EVENT__DISABLE_MM_REPLACEMENT
+
+/** Defined when evmm_fault_set() and the statistics exist. */
+#define EVMM_FAULT_INJECTION_IMPLEMENTED
+
+/**
+ * Make some of the coming allocations fail.
+ *
+ * Allocations are the calls to event_mm_malloc_(), event_mm_calloc_(),
+ * event_mm_strdup_() and event_mm_realloc_() that ask for memory (not a
+ * zero size, an overflowing calloc or strdup(NULL), which fail on their
+ * own).  They are numbered from 1, starting with the first one after this
+ * call.  A failed call calls no allocator and returns NULL with errno set
+ * to ENOMEM, as a real failure would; event_mm_realloc_() leaves the old
+ * block as it was.  @p spec is one of:
+ *
+ * - "off" or "" (or NULL): inject nothing;
+ * - "nth=N": fail allocation N only (N >= 1);
+ * - "every=N": fail allocations N, 2N, 3N, ... (N >= 1);
+ * - "window=A-B": fail allocations A to B, both included (1 <= A <= B);
+ * - "random=P" or "random=P,seed=S": fail each allocation with
+ *   probability P, a decimal fraction with at most nine digits after the
+ *   point (0 < P <= 1: "0.05" is one in twenty), chosen from S (0 if not
+ *   given) and the allocation's number, so that a run can be repeated.
+ *
+ * Numbers are decimal, with no sign or spaces.  The same grammar is read
+ * from the EVMM_FAULT environment variable.
+ *
+ * Call it while no other thread allocates through libevmm.
+ *
+ * @param spec  what to fail, as above
+ * @return 0; or -1 with errno set to EINVAL when @p spec does not follow
+ *   the grammar, in which case nothing changes.
+ */
+EVENT2_EXPORT_SYMBOL
+int evmm_fault_set(const char *spec);
+
+/** The first failure injected since the last evmm_fault_set(). */
+struct evmm_fault_info {
+	/** The allocation's number, counting from 1. */
+	unsigned long call;
+	/** The entry point: "malloc", "calloc", "strdup" or "realloc". */
+	const char *entry;
+	/** The return address into the code that called the entry point,
+	 * or NULL where the compiler cannot tell. */
+	void *caller;
+};
+
+/**
+ * Tell whether a failure was injected and which call it was.
+ *
+ * May be called at any time.
+ *
+ * @param info  filled in when the function returns 1; may be NULL
+ * @return 1 when a failure was injected since the last evmm_fault_set()
+ *   (or since the program started, for EVMM_FAULT), 0 otherwise.  errno
+ *   is unchanged.
+ */
+EVENT2_EXPORT_SYMBOL
+int evmm_fault_first(struct evmm_fault_info *info);
+
+/**
+ * What went through libevmm while the statistics were on.
+ *
+ * Calls are counted per entry point.  A call that asks for no memory (a
+ * zero size, an overflowing calloc, strdup(NULL)) is not counted.
+ */
+struct evmm_stats {
+	unsigned long long malloc_calls;
+	unsigned long long calloc_calls;
+	unsigned long long strdup_calls;
+	unsigned long long realloc_calls;
+	/** Calls to event_mm_free_(), NULL included. */
+	unsigned long long free_calls;
+	/** Allocations that evmm_fault_set() made fail. */
+	unsigned long long injected_failures;
+	/** Allocations whose allocator returned NULL. */
+	unsigned long long real_failures;
+	/** Blocks allocated and not yet freed.  realloc(p, 0) returning NULL
+	 * counts as freeing p, as the C library does. */
+	unsigned long long live_blocks;
+	/** 1 when live_bytes and peak_bytes are known: every block counted
+	 * came from the C library's allocator, whose malloc_usable_size()
+	 * gives a block's size.  A program's own allocator does not say how
+	 * big its blocks are, so with one installed they are 0. */
+	int bytes_known;
+	/** The usable size of the live blocks, in bytes. */
+	unsigned long long live_bytes;
+	/** The largest live_bytes has been. */
+	unsigned long long peak_bytes;
+};
+
+/**
+ * Turn the statistics on or off.  Turning them on resets them.
+ *
+ * They are exact when on from the program's first allocation (set
+ * EVMM_STATS=1 in the environment); a block allocated before they were
+ * turned on and freed after is not in them.  Call it while no other
+ * thread allocates through libevmm.
+ *
+ * @param on  non-zero to turn them on, 0 to turn them off
+ */
+EVENT2_EXPORT_SYMBOL
+void evmm_stats_enable(int on);
+
+/**
+ * Read the statistics.
+ *
+ * May be called at any time, from any thread; counters that other
+ * threads are updating may be read a call apart.
+ *
+ * @param stats  where to write them
+ * @param size   sizeof(struct evmm_stats) as the caller knows it, so
+ *   that a program built against an older, smaller struct keeps working
+ * @return 0; or -1 with errno set to EINVAL when @p stats is NULL, or
+ *   when @p size is larger than the library's struct evmm_stats.
+ */
+EVENT2_EXPORT_SYMBOL
+int evmm_stats_get(struct evmm_stats *stats, size_t size);
+
+#endif /* !EVENT__DISABLE_MM_REPLACEMENT */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EVENT2_EVMM_DEBUG_H_INCLUDED_ */

@@ -1,0 +1,264 @@
+/*
+ * Copyright (c) 2026 The libevmm authors.  See COPYING (BSD 3-clause).
+ */
+/*
+ * Allocation statistics, checked against a counting allocator that sees
+ * the same calls.  Default variant only; every test turns them off in
+ * teardown.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <event2/evmm_debug.h>
+
+#include "check_evmm.h"
+
+#ifdef EVMM_FAULT_INJECTION_IMPLEMENTED
+
+static struct {
+	int mallocs, reallocs, frees;
+	int fail;
+} hook;
+
+static void *
+hook_malloc(size_t sz)
+{
+	hook.mallocs++;
+	return hook.fail ? NULL : malloc(sz);
+}
+
+static void *
+hook_realloc(void *p, size_t sz)
+{
+	hook.reallocs++;
+	return hook.fail ? NULL : realloc(p, sz);
+}
+
+static void
+hook_free(void *p)
+{
+	hook.frees++;
+	free(p);
+}
+
+static void
+setup(void)
+{
+	memset(&hook, 0, sizeof(hook));
+	evmm_stats_enable(1);
+}
+
+static void
+teardown(void)
+{
+	evmm_stats_enable(0);
+	ck_assert_int_eq(evmm_fault_set("off"), 0);
+	event_set_mem_functions(NULL, NULL, NULL);
+}
+
+static struct evmm_stats
+stats(void)
+{
+	struct evmm_stats s;
+
+	ck_assert_int_eq(evmm_stats_get(&s, sizeof(s)), 0);
+	return s;
+}
+
+/* A fixed mix of calls: 3 malloc, 2 calloc, 1 strdup, 2 realloc (one
+ * from NULL), 6 free (one NULL); 5 blocks remain, which it returns. */
+static void
+workload(void *keep[5])
+{
+	void *a = event_mm_malloc_(10), *b = event_mm_malloc_(20);
+	void *c = event_mm_malloc_(30);
+
+	keep[0] = event_mm_calloc_(4, 8);
+	keep[1] = event_mm_calloc_(1, 100);
+	keep[2] = event_mm_strdup_("stats");
+	keep[3] = event_mm_realloc_(a, 200);
+	keep[4] = event_mm_realloc_(NULL, 50);
+	event_mm_free_(b);
+	event_mm_free_(c);
+	event_mm_free_(NULL);
+}
+
+static void
+free_all(void *keep[5])
+{
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		ck_assert_ptr_nonnull(keep[i]);
+		event_mm_free_(keep[i]);
+	}
+}
+
+START_TEST(test_stats_match_counting_allocator)
+{
+	void *keep[5];
+	struct evmm_stats s;
+
+	event_set_mem_functions(hook_malloc, hook_realloc, hook_free);
+	workload(keep);
+	s = stats();
+	ck_assert_uint_eq(s.malloc_calls, 3);
+	ck_assert_uint_eq(s.calloc_calls, 2);
+	ck_assert_uint_eq(s.strdup_calls, 1);
+	ck_assert_uint_eq(s.realloc_calls, 2);
+	ck_assert_uint_eq(s.free_calls, 3);
+	/* calloc and strdup allocate with the malloc hook. */
+	ck_assert_int_eq(hook.mallocs,
+	    (int)(s.malloc_calls + s.calloc_calls + s.strdup_calls));
+	ck_assert_int_eq(hook.reallocs, (int)s.realloc_calls);
+	ck_assert_int_eq(hook.frees, (int)s.free_calls);
+	ck_assert_uint_eq(s.live_blocks, 5);
+	/* The program's allocator does not say how big its blocks are. */
+	ck_assert_int_eq(s.bytes_known, 0);
+	ck_assert_uint_eq(s.live_bytes, 0);
+	free_all(keep);
+	s = stats();
+	ck_assert_uint_eq(s.live_blocks, 0);
+	ck_assert_uint_eq(s.free_calls, 8);
+	ck_assert_int_eq(hook.frees, 8);
+	ck_assert_uint_eq(s.injected_failures + s.real_failures, 0);
+}
+END_TEST
+
+START_TEST(test_stats_count_bytes_of_libc_blocks)
+{
+	void *keep[5];
+	struct evmm_stats s;
+
+	workload(keep);
+	s = stats();
+	ck_assert_uint_eq(s.malloc_calls, 3);
+	ck_assert_uint_eq(s.live_blocks, 5);
+#ifdef HAVE_MALLOC_USABLE_SIZE
+	ck_assert_int_eq(s.bytes_known, 1);
+	/* Usable sizes: at least what was asked for. */
+	ck_assert_uint_ge(s.live_bytes, 32 + 100 + 6 + 200 + 50);
+	ck_assert_uint_ge(s.peak_bytes, s.live_bytes);
+	ck_assert_uint_ge(s.peak_bytes, s.live_bytes + 20 + 30);
+#endif
+	free_all(keep);
+	s = stats();
+	ck_assert_uint_eq(s.live_blocks, 0);
+	ck_assert_uint_eq(s.live_bytes, 0);
+}
+END_TEST
+
+START_TEST(test_stats_count_injected_and_real_failures)
+{
+	struct evmm_stats s;
+
+	event_set_mem_functions(hook_malloc, hook_realloc, hook_free);
+	ck_assert_int_eq(evmm_fault_set("nth=1"), 0);
+	ck_assert_ptr_null(event_mm_malloc_(8));
+	hook.fail = 1;
+	ck_assert_ptr_null(event_mm_malloc_(8));
+	ck_assert_ptr_null(event_mm_calloc_(2, 8));
+	ck_assert_ptr_null(event_mm_realloc_(NULL, 8));
+	s = stats();
+	ck_assert_uint_eq(s.injected_failures, 1);
+	ck_assert_uint_eq(s.real_failures, 3);
+	ck_assert_uint_eq(s.live_blocks, 0);
+	ck_assert_int_eq(hook.mallocs, 2);	/* not the injected one */
+}
+END_TEST
+
+START_TEST(test_stats_skip_calls_that_ask_for_nothing)
+{
+	struct evmm_stats s;
+
+	ck_assert_ptr_null(event_mm_malloc_(0));
+	ck_assert_ptr_null(event_mm_calloc_(0, 1));
+	ck_assert_ptr_null(event_mm_calloc_((size_t)-1, 2));
+	ck_assert_ptr_null(event_mm_strdup_(NULL));
+	s = stats();
+	ck_assert_uint_eq(s.malloc_calls + s.calloc_calls + s.strdup_calls, 0);
+}
+END_TEST
+
+START_TEST(test_stats_realloc_to_zero_frees)
+{
+	struct evmm_stats s;
+	void *p = event_mm_malloc_(16);
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(stats().live_blocks, 1);
+	/* glibc frees and returns NULL; a C library that returns a block
+	 * keeps it live, and the test frees it. */
+	p = event_mm_realloc_(p, 0);
+	s = stats();
+	ck_assert_uint_eq(s.live_blocks, p == NULL ? 0 : 1);
+	ck_assert_uint_eq(s.real_failures, 0);
+	event_mm_free_(p);
+}
+END_TEST
+
+START_TEST(test_stats_off_count_nothing_and_on_resets)
+{
+	void *p;
+
+	evmm_stats_enable(0);
+	p = event_mm_malloc_(8);
+	event_mm_free_(p);
+	ck_assert_uint_eq(stats().malloc_calls, 0);
+	evmm_stats_enable(1);
+	p = event_mm_malloc_(8);
+	ck_assert_uint_eq(stats().malloc_calls, 1);
+	evmm_stats_enable(1);
+	ck_assert_uint_eq(stats().malloc_calls, 0);
+	event_mm_free_(p);
+}
+END_TEST
+
+START_TEST(test_stats_get_checks_its_arguments)
+{
+	union {
+		struct evmm_stats s;
+		unsigned char bytes[sizeof(struct evmm_stats) + 8];
+	} u;
+
+	errno = 0;
+	ck_assert_int_eq(evmm_stats_get(NULL, sizeof(u.s)), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	errno = 0;
+	ck_assert_int_eq(evmm_stats_get(&u.s, sizeof(u.bytes)), -1);
+	ck_assert_int_eq(errno, EINVAL);
+
+	/* An older, smaller struct gets its prefix and nothing past it. */
+	event_mm_free_(event_mm_malloc_(8));
+	memset(&u, 0xee, sizeof(u));
+	ck_assert_int_eq(evmm_stats_get(&u.s, sizeof(u.s.malloc_calls)), 0);
+	ck_assert_uint_eq(u.s.malloc_calls, 1);
+	ck_assert_uint_eq(u.bytes[sizeof(u.s.malloc_calls)], 0xee);
+}
+END_TEST
+
+#endif /* EVMM_FAULT_INJECTION_IMPLEMENTED */
+
+Suite *
+make_stats_suite(void)
+{
+	Suite *s = suite_create("stats");
+#ifdef EVMM_FAULT_INJECTION_IMPLEMENTED
+	TCase *tc = tcase_create("Core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_stats_match_counting_allocator);
+	tcase_add_test(tc, test_stats_count_bytes_of_libc_blocks);
+	tcase_add_test(tc, test_stats_count_injected_and_real_failures);
+	tcase_add_test(tc, test_stats_skip_calls_that_ask_for_nothing);
+	tcase_add_test(tc, test_stats_realloc_to_zero_frees);
+	tcase_add_test(tc, test_stats_off_count_nothing_and_on_resets);
+	tcase_add_test(tc, test_stats_get_checks_its_arguments);
+	suite_add_tcase(s, tc);
+#endif
+	return s;
+}

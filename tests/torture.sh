@@ -1,0 +1,84 @@
+#!/bin/sh
+# evmm-torture finds planted out-of-memory bugs at exactly their
+# allocation, passes their corrected twin, and passes every program in
+# this tree that allocates through libevmm.
+. "$top_srcdir/tests/tap.sh"
+
+[ "$MM_REPLACEMENT" = yes ] ||
+	skip_all "no evmm-torture with --disable-malloc-replacement"
+torture="$top_builddir/tools/evmm-torture"
+[ -x "$torture" ] || skip_all "evmm-torture needs fork() and waitpid()"
+t="$top_builddir/tests"
+
+# Leaks are found with whatever this build can offer.
+case " $CFLAGS " in
+*-fsanitize=address*|*-fsanitize=*address*) leaks=asan ;;
+*)	if valgrind --version >/dev/null 2>&1; then leaks=valgrind
+	else leaks=none; fi ;;
+esac
+echo "# leak check: $leaks"
+
+# torture ARGS...: evmm-torture's output in $out, its status in $status.
+torture() {
+	out=$("$torture" "$@" 2>&1)
+	status=$?
+	printf '%s\n' "$out" | sed 's/^/# /'
+}
+
+# The summary line for a run of six points.
+summary() {
+	echo "evmm-torture: 6 points: $1 passed, $2 crashed, $3 hung, $4 leaked, 0 not reached, 0 could not run"
+}
+
+torture --help
+ok_if "--help exits 0" test "$status" -eq 0
+torture --jobs=0 -- true
+ok_if "--jobs=0 is a usage error (exit 2)" test "$status" -eq 2
+torture --leak-check=maybe -- true
+ok_if "--leak-check=maybe is a usage error (exit 2)" test "$status" -eq 2
+torture -j 2
+ok_if "no command is a usage error (exit 2)" test "$status" -eq 2
+torture -- "$t/no-such-program"
+ok_if "a command that cannot run fails (exit 1)" test "$status" -eq 1
+torture -- true
+ok_if "a command without libevmm fails (exit 1)" \
+    test "$status" -eq 1 -a -n "$(printf '%s' "$out" | grep 'made no report')"
+
+torture -j 2 -- "$t/torture_victim"
+ok_if "the missing NULL check fails the run (exit 1)" test "$status" -eq 1
+ok_if "... it is reported at allocation 3, as a crash" \
+    matches "$out" -E '^ +3  crashed \(signal'
+ok_if "... and no other point fails" matches "$out" -xF "$(summary 5 1 0 0)"
+ok_if "... with the entry point and the caller" \
+    matches "$out" -E '^ +3  crashed.* malloc +.*torture_victim'
+
+torture -j 2 -- "$t/torture_victim_fixed"
+ok_if "the corrected twin passes (exit 0)" test "$status" -eq 0
+ok_if "... at all six points" matches "$out" -xF "$(summary 6 0 0 0)"
+
+torture -j 2 --max-points=3 -- "$t/torture_victim_fixed"
+ok_if "--max-points=3 tests a sample of three" \
+    matches "$out" -F 'failing a sample of 3 of them'
+
+torture -j 2 --timeout=1 -- "$t/torture_victim_hangs"
+ok_if "a hang fails the run (exit 1)" test "$status" -eq 1
+ok_if "... it is reported at allocation 5" \
+    matches "$out" -xF "$(summary 5 0 1 0)"
+
+if [ $leaks = none ]; then
+	skip "a leak is reported at allocation 4" "no valgrind, no ASan"
+else
+	torture -j 2 --leak-check=$leaks -- "$t/torture_victim_leaky"
+	ok_if "a leak fails the run with --leak-check=$leaks (exit 1)" \
+	    test "$status" -eq 1
+	ok_if "... it is reported at allocation 4" \
+	    matches "$out" -xF "$(summary 5 0 0 1)"
+fi
+
+# Our own programs must pass.
+for prog in "$top_builddir/examples/counting" "$t/fault_env"; do
+	torture -j 2 --leak-check=$leaks -- "$prog"
+	ok_if "${prog##*/} survives every failed allocation" \
+	    test "$status" -eq 0
+done
+tap_done
