@@ -8,6 +8,7 @@
 #              (CK_FORK=no) under valgrind, then make distcheck
 #   clang      -std=c99 -pedantic, make check
 #   sanitize   gcc with AddressSanitizer and UndefinedBehaviorSanitizer
+# and the default variant once more with gcc and ThreadSanitizer.
 #
 # Every Check test and scripted check counts as one test; so does each
 # distcheck and each build.  Ends with one line, "N passed, N failed,
@@ -120,6 +121,13 @@ for variant in default disabled; do
 	build "sanitize-$variant" "$vflags" CC=gcc CXX=g++ \
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer $san" LDFLAGS="$san"
 done
+
+# The allocator table is shared between threads in the default variant
+# only; its "Race" tests replace it while threads allocate.
+tsan="-fsanitize=thread"
+build "tsan-default" "" CC=gcc CXX=g++ \
+    CFLAGS="-O1 -g $tsan" LDFLAGS="$tsan"
+
 
 say "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -19,6 +19,7 @@ main(void)
 	int failed;
 
 	sr = srunner_create(make_mm_suite());
+	srunner_add_suite(sr, make_allocator_suite());
 	srunner_add_suite(sr, make_version_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
