@@ -5,7 +5,8 @@
 #
 # each built out of tree (VPATH) under _build/, with warnings as errors:
 #   gcc        make check, then the Check suite again in one process
-#              (CK_FORK=no) under valgrind, then make distcheck
+#              (CK_FORK=no) under valgrind, then make distcheck, then
+#              the benchmark once with tiny counts (it must run)
 #   clang      -std=c99 -pedantic, make check
 #   sanitize   gcc with AddressSanitizer and UndefinedBehaviorSanitizer
 # and the default variant once more with gcc and ThreadSanitizer.
@@ -112,6 +113,10 @@ for variant in default disabled; do
 		step "gcc-$variant: make distcheck" "$gb/distcheck.out" \
 		    make -C "$gb" -j"$jobs" distcheck \
 		    DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+		# The benchmark's figures are reported by make bench, never
+		# asserted; here it only has to run.
+		step "gcc-$variant: make bench (smoke)" "$gb/bench.out" \
+		    make -C "$gb" bench BENCH_FLAGS=--smoke
 	fi
 
 	build "clang-$variant" "$vflags" CC=clang CXX=clang++ \
