@@ -29,10 +29,20 @@ ok_if "no installed file is named like libevent's" \
 unexpected=$(printf '%s\n' "$files" | grep -v \
     -e "^$includedir/evmm/event2/[a-z-]*\.h\$" \
     -e "^$libdir/libevmm\.[a-z.0-9]*\$" \
-    -e "^$libdir/pkgconfig/evmm\.pc\$")
-ok_if "every installed file is a header, the library or evmm.pc" \
+    -e "^$libdir/pkgconfig/evmm\.pc\$" \
+    -e "^$mandir/man3/[a-z_]*\.3\$")
+ok_if "every installed file is a header, the library, evmm.pc or a man page" \
     test -z "$unexpected"
 [ -z "$unexpected" ] || printf '%s\n' "$unexpected" | sed 's/^/# unexpected: /'
+for page in evmm_set_allocator evmm_get_allocator; do
+	if [ "$MM_REPLACEMENT" = yes ]; then
+		ok_if "man page $page(3) is installed" \
+		    test -f "$root$mandir/man3/$page.3"
+	else
+		ok_if "no man page $page(3) for an API this variant lacks" \
+		    test ! -e "$root$mandir/man3/$page.3"
+	fi
+done
 ok_if "the generated event-config.h is installed" \
     test -f "$headers/event-config.h"
 # Nothing but EVENT__ macros and its include guard: no PACKAGE_*,
