@@ -57,7 +57,11 @@ ir() {
 per_pair() {
 	a=$(ir "$1" "$2" "$PAIRS")
 	b=$(ir "$1" "$2" $((PAIRS * 2)))
-	[ -n "$a" ] && [ -n "$b" ] || { echo "bench: callgrind failed" >&2; exit 1; }
+	[ -n "$a" ] && [ -n "$b" ] || {
+		echo "bench: callgrind failed; run this for its message:" >&2
+		echo "  $LIBTOOL --mode=execute $VALGRIND --tool=callgrind $BENCH pairs $1 $2 1000" >&2
+		exit 1
+	}
 	awk -v a="$a" -v b="$b" -v n="$PAIRS" -v t="$2" \
 	    'BEGIN { printf "%.2f", (b - a) / (n * t) }'
 }
@@ -69,7 +73,8 @@ printf '%-14s %8s %8s %8s %8s %9s %9s %7s %7s\n' mode \
     "Ir 1T" "Ir 2T" "+Ir 1T" "+Ir 2T" "ns 1T" "ns 2T" "x 1T" "x 2T"
 for mode in $modes; do
 	for t in 1 2; do
-		eval "ir_$t=\$(per_pair $mode $t)"
+		v=$(per_pair $mode $t) || exit 1
+		eval "ir_$t=\$v"
 		set -- $(run time $mode $t $TIME_PAIRS $REPEATS)
 		eval "ns_$t=$1 lns_$t=$2"
 	done

@@ -386,21 +386,29 @@ install(const struct table *want, int wraps)
 	int err = 0;
 
 	lock_setters();
+	cur = LOAD_ACQUIRE_(&current);
+	/* Checked before a table is made, so that a refused allocator
+	 * costs no memory. */
+	if (cur->used == NULL && !wraps) {
+		err = EBUSY;
+		goto out;
+	}
 	pair = pair_for(want);
 	if (pair == NULL) {
 		err = ENOMEM;
 		goto out;
 	}
-	cur = LOAD_ACQUIRE_(&current);
-	do {
-		/* A fresh allocator's blocks are none, so its successor starts
-		 * fresh; after a used one, the successor owns live blocks. */
+	/* A fresh allocator has made no block, so its successor starts
+	 * fresh; after a used one, the successor owns live blocks.  The
+	 * exchange fails only when an allocation has just marked the
+	 * current table used: then look again. */
+	while (!CAS_(&current, &cur,
+	    cur->used != NULL ? &pair->fresh : &pair->used)) {
 		if (cur->used == NULL && !wraps) {
 			err = EBUSY;
 			goto out;
 		}
-	} while (!CAS_(&current, &cur,
-	    cur->used != NULL ? &pair->fresh : &pair->used));
+	}
 out:
 	unlock_setters();
 	return err;
