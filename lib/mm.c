@@ -14,11 +14,10 @@
  * still hold an old one), and identical ones are shared, so their number
  * is the number of distinct allocators a program installs.
  *
- * The hot path is a load and an indirect tail call, with the table itself
- * as the second argument: the functions in a table adapt it to what was
- * installed (the C library, classic hooks, or hooks with a context).
- * Taking the table as argument, rather than the user's context, keeps the
- * default path at one extra jump into the C library.
+ * The hot path is a load and an indirect tail call.  The table holds
+ * functions with the C library's signatures: for the C library, its own
+ * functions; for event_set_mem_functions(), the hooks as given; for
+ * evmm_set_allocator(), trampolines that add the hooks' context.
  *
  * Each allocator has two tables, "fresh" and "used".  A fresh table is
  * published while no block has been allocated through it; its allocating
@@ -57,161 +56,135 @@
 #endif
 
 struct table {
-	/* Called with the table itself as the last argument. */
-	void *(*malloc_fn)(size_t sz, void *table);
-	void *(*realloc_fn)(void *ptr, size_t sz, void *table);
-	void (*free_fn)(void *ptr, void *table);
+	/* The functions event_mm_*_() call, with the C library's
+	 * signatures: the C library's own, classic hooks themselves, or
+	 * trampolines that add a checked allocator's context. */
+	void *(*malloc_fn)(size_t sz);
+	void *(*realloc_fn)(void *ptr, size_t sz);
+	void (*free_fn)(void *ptr);
 	/* NULL: event_mm_calloc_() uses malloc_fn and zero-fills. */
-	void *(*calloc_fn)(size_t count, size_t size, void *table);
+	void *(*calloc_fn)(size_t count, size_t size);
 	/* In a fresh table its used twin; NULL in a used table. */
 	const struct table *used;
-	/* What was installed: classic hooks (NULL: the C library's), or the
-	 * checked setter's description. */
-	void *(*classic_malloc)(size_t sz);
-	void *(*classic_realloc)(void *ptr, size_t sz);
-	void (*classic_free)(void *ptr);
-	struct evmm_allocator user;
+	/* For evmm_get_allocator(): the checked allocator, or NULL. */
+	const struct evmm_allocator *checked;
 };
 
 struct pair {
 	struct table fresh, used;
 };
 
-/* The tables' functions take a void * so that evmm_get_allocator() can
- * hand them out as hooks with a context; they never write through it. */
-#define TABLE_(p) ((const struct table *)(p))
-#define ARG_(t) ((void *)(uintptr_t)(t))
+/*
+ * Checked allocators.  Their hooks take a context, so the table holds
+ * trampolines that add it.  A trampoline reads its allocator from a fixed
+ * slot, whose address the linker resolves: two instructions, no table
+ * argument on the hot path.  That takes one set of trampolines per slot,
+ * so there are EVMM_ALLOCATORS_MAX slots: as many distinct checked
+ * allocators as a process may install.  A slot is written once, under the setter lock,
+ * before any table that uses it is published.
+ */
+enum { CHECKED_MAX = EVMM_ALLOCATORS_MAX };
+/* The trampolines below are written out for 64 slots. */
+typedef char checked_max_is_64_[CHECKED_MAX == 64 ? 1 : -1];
+static struct evmm_allocator checked[CHECKED_MAX];
+static size_t checked_count;
 
-/* The C library. */
+#define TRAMPOLINES_(n, k) \
+	static void * \
+	checked_malloc_##n(size_t sz) \
+	{ \
+		return checked[k].malloc_fn(sz, checked[k].ctx); \
+	} \
+	static void * \
+	checked_realloc_##n(void *ptr, size_t sz) \
+	{ \
+		return checked[k].realloc_fn(ptr, sz, checked[k].ctx); \
+	} \
+	static void \
+	checked_free_##n(void *ptr) \
+	{ \
+		int saved = errno; \
+		checked[k].free_fn(ptr, checked[k].ctx); \
+		errno = saved; \
+	} \
+	static void \
+	checked_free_keeps_errno_##n(void *ptr) \
+	{ \
+		checked[k].free_fn(ptr, checked[k].ctx); \
+	} \
+	static void * \
+	checked_calloc_##n(size_t count, size_t size) \
+	{ \
+		return checked[k].calloc_fn(count, size, checked[k].ctx); \
+	}
+#define SLOT_(x, y) TRAMPOLINES_(x##y, x * 8 + y)
+#define ROW_(x) SLOT_(x, 0) SLOT_(x, 1) SLOT_(x, 2) SLOT_(x, 3) \
+	SLOT_(x, 4) SLOT_(x, 5) SLOT_(x, 6) SLOT_(x, 7)
+ROW_(0) ROW_(1) ROW_(2) ROW_(3) ROW_(4) ROW_(5) ROW_(6) ROW_(7)
+#undef SLOT_
+#undef ROW_
 
-static void *
-libc_malloc(size_t sz, void *t)
-{
-	(void)t;
-	return malloc(sz);
-}
-
-static void *
-libc_realloc(void *ptr, size_t sz, void *t)
-{
-	(void)t;
-	return realloc(ptr, sz);
-}
-
-static void
-libc_free(void *ptr, void *t)
-{
-	(void)t;
-	free(ptr);
-}
-
-static void *
-libc_calloc(size_t count, size_t size, void *t)
-{
-	(void)t;
-	return calloc(count, size);
-}
-
-/* Classic hooks: libevent's signatures, no context. */
-
-static void *
-classic_malloc(size_t sz, void *t)
-{
-	return TABLE_(t)->classic_malloc(sz);
-}
-
-static void *
-classic_realloc(void *ptr, size_t sz, void *t)
-{
-	return TABLE_(t)->classic_realloc(ptr, sz);
-}
-
-static void
-classic_free(void *ptr, void *t)
-{
-	TABLE_(t)->classic_free(ptr);
-}
-
-/* Hooks from evmm_set_allocator(), with the user's context. */
-
-static void *
-checked_malloc(size_t sz, void *t)
-{
-	return TABLE_(t)->user.malloc_fn(sz, TABLE_(t)->user.ctx);
-}
-
-static void *
-checked_realloc(void *ptr, size_t sz, void *t)
-{
-	return TABLE_(t)->user.realloc_fn(ptr, sz, TABLE_(t)->user.ctx);
-}
-
-static void
-checked_free(void *ptr, void *t)
-{
-	/* Promised by evmm_set_allocator(): a free hook may not disturb the
-	 * caller's errno, as POSIX now requires of free() itself. */
-	int saved = errno;
-
-	TABLE_(t)->user.free_fn(ptr, TABLE_(t)->user.ctx);
-	errno = saved;
-}
-
-/* For hooks that promise to keep errno themselves. */
-static void
-checked_free_keeps_errno(void *ptr, void *t)
-{
-	TABLE_(t)->user.free_fn(ptr, TABLE_(t)->user.ctx);
-}
-
-static void *
-checked_calloc(size_t count, size_t size, void *t)
-{
-	return TABLE_(t)->user.calloc_fn(count, size, TABLE_(t)->user.ctx);
-}
+static const struct trampolines {
+	void *(*malloc_fn)(size_t sz);
+	void *(*realloc_fn)(void *ptr, size_t sz);
+	void (*free_fn)(void *ptr);
+	void (*free_keeps_errno_fn)(void *ptr);
+	void *(*calloc_fn)(size_t count, size_t size);
+} trampolines[CHECKED_MAX] = {
+#define SLOT_(x, y) { checked_malloc_##x##y, checked_realloc_##x##y, \
+	checked_free_##x##y, checked_free_keeps_errno_##x##y, \
+	checked_calloc_##x##y },
+#define ROW_(x) SLOT_(x, 0) SLOT_(x, 1) SLOT_(x, 2) SLOT_(x, 3) \
+	SLOT_(x, 4) SLOT_(x, 5) SLOT_(x, 6) SLOT_(x, 7)
+	ROW_(0) ROW_(1) ROW_(2) ROW_(3) ROW_(4) ROW_(5) ROW_(6) ROW_(7)
+#undef SLOT_
+#undef ROW_
+};
 
 /* The published table. */
 
 static const struct pair libc_pair;
 static ATOMIC_(const struct table *) current = &libc_pair.fresh;
 
-/* Publish the used twin of fresh table @p t, unless something else has
- * been published since; either way the caller then dispatches again. */
+/* Publish the used twin of the current table if it is fresh.  Reached
+ * through a fresh table; if a setter has published another since, that
+ * one is marked, which errs on the safe side. */
 static void
-mark_used(void *t)
+mark_used(void)
 {
-	const struct table *expected = TABLE_(t);
+	const struct table *t = LOAD_ACQUIRE_(&current);
 
-	CAS_(&current, &expected, TABLE_(t)->used);
+	if (t->used != NULL)
+		CAS_(&current, &t, t->used);
 }
 
 static void *
-first_malloc(size_t sz, void *t)
+first_malloc(size_t sz)
 {
-	mark_used(t);
+	mark_used();
 	return event_mm_malloc_(sz);
 }
 
 static void *
-first_realloc(void *ptr, size_t sz, void *t)
+first_realloc(void *ptr, size_t sz)
 {
-	mark_used(t);
+	mark_used();
 	return event_mm_realloc_(ptr, sz);
 }
 
 static void *
-first_calloc(size_t count, size_t size, void *t)
+first_calloc(size_t count, size_t size)
 {
-	mark_used(t);
+	mark_used();
 	return event_mm_calloc_(count, size);
 }
 
+/* The C library's functions themselves: nothing between a call and it
+ * but a load and a jump. */
 static const struct pair libc_pair = {
-	{ first_malloc, first_realloc, libc_free, first_calloc,
-	  &libc_pair.used, NULL, NULL, NULL,
-	  { 0, 0, NULL, NULL, NULL, NULL, NULL } },
-	{ libc_malloc, libc_realloc, libc_free, libc_calloc, NULL,
-	  NULL, NULL, NULL, { 0, 0, NULL, NULL, NULL, NULL, NULL } }
+	{ first_malloc, first_realloc, free, first_calloc, &libc_pair.used,
+	  NULL },
+	{ malloc, realloc, free, calloc, NULL, NULL }
 };
 
 /* The allocation entry points. */
@@ -219,12 +192,9 @@ static const struct pair libc_pair = {
 void *
 event_mm_malloc_(size_t sz)
 {
-	const struct table *t;
-
 	if (sz == 0)
 		return NULL;
-	t = LOAD_ACQUIRE_(&current);
-	return t->malloc_fn(sz, ARG_(t));
+	return LOAD_ACQUIRE_(&current)->malloc_fn(sz);
 }
 
 void *
@@ -241,13 +211,13 @@ event_mm_calloc_(size_t count, size_t size)
 		goto fail;
 	t = LOAD_ACQUIRE_(&current);
 	if (t->calloc_fn != NULL) {
-		p = t->calloc_fn(count, size, ARG_(t));
+		p = t->calloc_fn(count, size);
 		/* Not every calloc() sets errno (Windows' does not). */
 		if (p == NULL)
 			goto fail;
 		return p;
 	}
-	p = t->malloc_fn(count * size, ARG_(t));
+	p = t->malloc_fn(count * size);
 	if (p == NULL)
 		goto fail;
 	return memset(p, 0, count * size);
@@ -259,7 +229,6 @@ fail:
 char *
 event_mm_strdup_(const char *str)
 {
-	const struct table *t;
 	size_t len;
 	char *p;
 
@@ -270,8 +239,7 @@ event_mm_strdup_(const char *str)
 	/* len + 1 cannot wrap: a string of SIZE_MAX characters and its NUL
 	 * would not fit in the address space. */
 	len = strlen(str);
-	t = LOAD_ACQUIRE_(&current);
-	p = t->malloc_fn(len + 1, ARG_(t));
+	p = LOAD_ACQUIRE_(&current)->malloc_fn(len + 1);
 	if (p == NULL) {
 		errno = ENOMEM;
 		return NULL;
@@ -282,17 +250,13 @@ event_mm_strdup_(const char *str)
 void *
 event_mm_realloc_(void *ptr, size_t sz)
 {
-	const struct table *t = LOAD_ACQUIRE_(&current);
-
-	return t->realloc_fn(ptr, sz, ARG_(t));
+	return LOAD_ACQUIRE_(&current)->realloc_fn(ptr, sz);
 }
 
 void
 event_mm_free_(void *ptr)
 {
-	const struct table *t = LOAD_ACQUIRE_(&current);
-
-	t->free_fn(ptr, ARG_(t));
+	LOAD_ACQUIRE_(&current)->free_fn(ptr);
 }
 
 /* Installing tables.  Setters are rare and serialised by a spin lock, so
@@ -326,34 +290,26 @@ unlock_setters(void)
 }
 
 static int
-same_allocator(const struct table *a, const struct table *b)
+same_table(const struct table *a, const struct table *b)
 {
 	return a->malloc_fn == b->malloc_fn &&
 	    a->realloc_fn == b->realloc_fn &&
 	    a->free_fn == b->free_fn &&
-	    a->calloc_fn == b->calloc_fn &&
-	    a->classic_malloc == b->classic_malloc &&
-	    a->classic_realloc == b->classic_realloc &&
-	    a->classic_free == b->classic_free &&
-	    a->user.malloc_fn == b->user.malloc_fn &&
-	    a->user.realloc_fn == b->user.realloc_fn &&
-	    a->user.free_fn == b->user.free_fn &&
-	    a->user.calloc_fn == b->user.calloc_fn &&
-	    a->user.ctx == b->user.ctx;
+	    a->calloc_fn == b->calloc_fn;
 }
 
-/* The pair for used table @p want: an existing one, or a new one.  NULL
- * only when memory for a new one cannot be had.  Called locked. */
+/* The pair whose used table is @p want: an existing one, or a new one.
+ * NULL only when memory for a new one cannot be had.  Called locked. */
 static const struct pair *
 pair_for(const struct table *want)
 {
 	struct pool_pair *pp;
 	int saved_errno;
 
-	if (same_allocator(want, &libc_pair.used))
+	if (same_table(want, &libc_pair.used))
 		return &libc_pair;
 	for (pp = pairs; pp != NULL; pp = pp->next)
-		if (same_allocator(want, &pp->pair.used))
+		if (same_table(want, &pp->pair.used))
 			return &pp->pair;
 	if (pool_used < POOL_PAIRS) {
 		pp = &pool[pool_used++];
@@ -376,42 +332,31 @@ pair_for(const struct table *want)
 	return &pp->pair;
 }
 
-/* Publish allocator @p want.  Unless @p wraps, refuse with EBUSY when the
- * current allocator has made a block.  Returns 0 or an errno value. */
+/* Publish the allocator that @p want describes.  Unless @p wraps, refuse
+ * with EBUSY when the current allocator has made a block.  Called locked;
+ * returns 0 or an errno value. */
 static int
 install(const struct table *want, int wraps)
 {
-	const struct table *cur;
+	const struct table *cur = LOAD_ACQUIRE_(&current);
 	const struct pair *pair;
-	int err = 0;
 
-	lock_setters();
-	cur = LOAD_ACQUIRE_(&current);
 	/* Checked before a table is made, so that a refused allocator
 	 * costs no memory. */
-	if (cur->used == NULL && !wraps) {
-		err = EBUSY;
-		goto out;
-	}
+	if (cur->used == NULL && !wraps)
+		return EBUSY;
 	pair = pair_for(want);
-	if (pair == NULL) {
-		err = ENOMEM;
-		goto out;
-	}
+	if (pair == NULL)
+		return ENOMEM;
 	/* A fresh allocator has made no block, so its successor starts
 	 * fresh; after a used one, the successor owns live blocks.  The
 	 * exchange fails only when an allocation has just marked the
 	 * current table used: then look again. */
 	while (!CAS_(&current, &cur,
-	    cur->used != NULL ? &pair->fresh : &pair->used)) {
-		if (cur->used == NULL && !wraps) {
-			err = EBUSY;
-			goto out;
-		}
-	}
-out:
-	unlock_setters();
-	return err;
+	    cur->used != NULL ? &pair->fresh : &pair->used))
+		if (cur->used == NULL && !wraps)
+			return EBUSY;
+	return 0;
 }
 
 void
@@ -422,24 +367,22 @@ event_set_mem_functions(void *(*malloc_fn)(size_t sz),
 	struct table want = libc_pair.used;
 
 	/* libevent's contract: each NULL means the C library for that role,
-	 * and the C library's calloc() only while malloc is its too. */
+	 * and the C library's calloc() only while malloc is its too.  The
+	 * hooks go into the table as they are. */
 	if (malloc_fn != NULL) {
-		want.malloc_fn = classic_malloc;
-		want.classic_malloc = malloc_fn;
+		want.malloc_fn = malloc_fn;
 		want.calloc_fn = NULL;
 	}
-	if (realloc_fn != NULL) {
-		want.realloc_fn = classic_realloc;
-		want.classic_realloc = realloc_fn;
-	}
-	if (free_fn != NULL) {
-		want.free_fn = classic_free;
-		want.classic_free = free_fn;
-	}
+	if (realloc_fn != NULL)
+		want.realloc_fn = realloc_fn;
+	if (free_fn != NULL)
+		want.free_fn = free_fn;
 	/* The classic setter replaces unconditionally and reports nothing;
 	 * its only failure, no memory for a new table, leaves the allocator
 	 * as it was.  errno is left as it was either way. */
+	lock_setters();
 	(void)install(&want, 1);
+	unlock_setters();
 }
 
 /* The checked setter and the getter. */
@@ -461,12 +404,33 @@ readable(const struct evmm_allocator *a)
 	return 1;
 }
 
+/* The slot of checked allocator @p a: the one it already has, or a new
+ * one.  -1 when every slot is taken.  Called locked. */
+static int
+slot_for(const struct evmm_allocator *a)
+{
+	size_t k;
+
+	for (k = 0; k < checked_count; k++)
+		if (checked[k].malloc_fn == a->malloc_fn &&
+		    checked[k].realloc_fn == a->realloc_fn &&
+		    checked[k].free_fn == a->free_fn &&
+		    checked[k].calloc_fn == a->calloc_fn &&
+		    checked[k].ctx == a->ctx && checked[k].flags == a->flags)
+			return (int)k;
+	if (checked_count == CHECKED_MAX)
+		return -1;
+	checked[checked_count] = *a;
+	return (int)checked_count++;
+}
+
 int
 evmm_set_allocator(const struct evmm_allocator *a)
 {
 	struct evmm_allocator copy;
+	const struct trampolines *tr;
 	struct table want = libc_pair.used;
-	int err;
+	int err, k, wraps;
 
 	memset(&copy, 0, sizeof(copy));
 	if (a != NULL) {
@@ -477,30 +441,78 @@ evmm_set_allocator(const struct evmm_allocator *a)
 		}
 		copy = *a;
 	}
-	if (copy.malloc_fn != NULL || copy.realloc_fn != NULL ||
-	    copy.free_fn != NULL || copy.calloc_fn != NULL) {
-		if (copy.malloc_fn == NULL || copy.realloc_fn == NULL ||
-		    copy.free_fn == NULL) {
-			errno = EINVAL;
-			return -1;
-		}
-		want.malloc_fn = checked_malloc;
-		want.realloc_fn = checked_realloc;
-		/* Saving errno costs a call to find it, and spills: about
-		 * half the dispatch.  Skipped for hooks that keep it. */
-		want.free_fn = copy.flags & EVMM_ALLOCATOR_FREE_KEEPS_ERRNO ?
-		    checked_free_keeps_errno : checked_free;
-		want.calloc_fn = copy.calloc_fn != NULL ? checked_calloc : NULL;
-		want.user = copy;
-		want.user.size = 0;
-		want.user.flags = 0;
+	wraps = (copy.flags & EVMM_ALLOCATOR_WRAPS) != 0;
+	/* What the slot records: the hooks, the context and the one flag
+	 * that changes the trampolines. */
+	copy.size = sizeof(copy);
+	copy.flags &= EVMM_ALLOCATOR_FREE_KEEPS_ERRNO;
+	if (copy.malloc_fn == NULL && copy.realloc_fn == NULL &&
+	    copy.free_fn == NULL && copy.calloc_fn == NULL) {
+		lock_setters();
+		err = install(&libc_pair.used, wraps);
+		unlock_setters();
+		goto out;
 	}
-	err = install(&want, (copy.flags & EVMM_ALLOCATOR_WRAPS) != 0);
+	if (copy.malloc_fn == NULL || copy.realloc_fn == NULL ||
+	    copy.free_fn == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	lock_setters();
+	/* EBUSY is checked again by install(); here so that a refused
+	 * allocator takes no slot. */
+	if (!wraps && LOAD_ACQUIRE_(&current)->used == NULL) {
+		err = EBUSY;
+	} else if ((k = slot_for(&copy)) < 0) {
+		err = ENOMEM;
+	} else {
+		tr = &trampolines[k];
+		want.malloc_fn = tr->malloc_fn;
+		want.realloc_fn = tr->realloc_fn;
+		/* Saving errno costs a call to find it and register spills,
+		 * more than the dispatch itself: skipped for hooks that keep
+		 * errno themselves. */
+		want.free_fn = copy.flags & EVMM_ALLOCATOR_FREE_KEEPS_ERRNO ?
+		    tr->free_keeps_errno_fn : tr->free_fn;
+		want.calloc_fn = copy.calloc_fn != NULL ? tr->calloc_fn : NULL;
+		want.checked = &checked[k];
+		err = install(&want, wraps);
+	}
+	unlock_setters();
+out:
 	if (err != 0) {
 		errno = err;
 		return -1;
 	}
 	return 0;
+}
+
+/* For evmm_get_allocator(): a table's functions as hooks with a context,
+ * the table itself, which they never write through. */
+#define TABLE_(p) ((const struct table *)(p))
+
+static void *
+table_malloc(size_t sz, void *t)
+{
+	return TABLE_(t)->malloc_fn(sz);
+}
+
+static void *
+table_realloc(void *ptr, size_t sz, void *t)
+{
+	return TABLE_(t)->realloc_fn(ptr, sz);
+}
+
+static void
+table_free(void *ptr, void *t)
+{
+	TABLE_(t)->free_fn(ptr);
+}
+
+static void *
+table_calloc(size_t count, size_t size, void *t)
+{
+	return TABLE_(t)->calloc_fn(count, size);
 }
 
 int
@@ -516,24 +528,17 @@ evmm_get_allocator(struct evmm_allocator *a)
 	t = LOAD_ACQUIRE_(&current);
 	if (t->used != NULL)
 		t = t->used;
-	memset(&out, 0, sizeof(out));
-	out.size = sizeof(out);
-	if (t->malloc_fn == checked_malloc) {
-		if (t->free_fn == checked_free_keeps_errno)
-			out.flags = EVMM_ALLOCATOR_FREE_KEEPS_ERRNO;
-		out.malloc_fn = t->user.malloc_fn;
-		out.realloc_fn = t->user.realloc_fn;
-		out.free_fn = t->user.free_fn;
-		out.calloc_fn = t->user.calloc_fn;
-		out.ctx = t->user.ctx;
+	if (t->checked != NULL) {
+		out = *t->checked;
 	} else {
-		/* The table's own functions, with the table as context: they
-		 * call the C library or the classic hooks. */
-		out.malloc_fn = t->malloc_fn;
-		out.realloc_fn = t->realloc_fn;
-		out.free_fn = t->free_fn;
-		out.calloc_fn = t->calloc_fn;
-		out.ctx = ARG_(t);
+		/* The C library or classic hooks. */
+		memset(&out, 0, sizeof(out));
+		out.size = sizeof(out);
+		out.malloc_fn = table_malloc;
+		out.realloc_fn = table_realloc;
+		out.free_fn = table_free;
+		out.calloc_fn = t->calloc_fn != NULL ? table_calloc : NULL;
+		out.ctx = (void *)(uintptr_t)t;
 	}
 	/* A longer struct from a newer header: its fields are unknown
 	 * here, so they read as zero, which means "not given". */

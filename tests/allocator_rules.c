@@ -268,6 +268,36 @@ null_restores_libc(void)
 	return 0;
 }
 
+static int
+allocators_are_bounded(void)
+{
+	static struct counts many[EVMM_ALLOCATORS_MAX + 1];
+	struct evmm_allocator before, after;
+	void *p;
+	int i;
+
+	for (i = 0; i < EVMM_ALLOCATORS_MAX; i++)
+		EXPECT(set(&many[i], EVMM_ALLOCATOR_WRAPS) == 0);
+	memset(&before, 0, sizeof(before));
+	before.size = sizeof(before);
+	EXPECT(evmm_get_allocator(&before) == 0);
+	errno = 0;
+	EXPECT(set(&many[i], EVMM_ALLOCATOR_WRAPS) == -1);
+	EXPECT(errno == ENOMEM);
+	after = before;
+	EXPECT(evmm_get_allocator(&after) == 0);
+	EXPECT(after.ctx == before.ctx && before.ctx == &many[i - 1]);
+	p = event_mm_malloc_(8);
+	EXPECT(p != NULL && many[i - 1].mallocs == 1 && many[i].mallocs == 0);
+	event_mm_free_(p);
+	/* One installed before is installed again without a new slot. */
+	EXPECT(set(&many[0], EVMM_ALLOCATOR_WRAPS) == 0);
+	p = event_mm_malloc_(8);
+	EXPECT(p != NULL && many[0].mallocs == 1);
+	event_mm_free_(p);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(void);
@@ -290,6 +320,8 @@ static const struct {
 	{ "classic hooks installed before any allocation may be replaced",
 	  classic_before_allocation_is_fresh },
 	{ "NULL restores the C library", null_restores_libc },
+	{ "at most EVMM_ALLOCATORS_MAX allocators, then ENOMEM",
+	  allocators_are_bounded },
 };
 
 int

@@ -157,6 +157,13 @@ void event_mm_free_(void *ptr);
 #define EVMM_ALLOCATOR_FREE_KEEPS_ERRNO 0x2u
 
 /**
+ * How many distinct allocators evmm_set_allocator() can install over the
+ * life of a process: allocators differ in their hooks, context or
+ * EVMM_ALLOCATOR_FREE_KEEPS_ERRNO.  Installing one again is free.
+ */
+#define EVMM_ALLOCATORS_MAX 64
+
+/**
  * An allocator for evmm_set_allocator(), and what evmm_get_allocator()
  * reports.
  *
@@ -219,8 +226,8 @@ struct evmm_allocator {
  * EVMM_ALLOCATOR_FREE_KEEPS_ERRNO.
  *
  * The description is copied; @p a need not outlive the call.
- * libevmm keeps every distinct allocator installed (one small block each,
- * never freed), because another thread may still be using it.
+ * libevmm keeps every distinct allocator installed, because another thread
+ * may still be using it: up to EVMM_ALLOCATORS_MAX of them.
  *
  * @param a  the new allocator; NULL, or a description whose four hooks are
  *   all NULL, restores the C library (subject to the same rule).
@@ -230,7 +237,8 @@ struct evmm_allocator {
  *   has unknown bits, or when some but not all of @c malloc_fn,
  *   @c realloc_fn and @c free_fn are given (or only @c calloc_fn is);
  *   EBUSY when the rule for live blocks refuses the replacement;
- *   ENOMEM when no memory could be had to record a new allocator.
+ *   ENOMEM when EVMM_ALLOCATORS_MAX other allocators have been installed
+ *   already, or no memory could be had to record a new one.
  */
 EVENT2_EXPORT_SYMBOL
 int evmm_set_allocator(const struct evmm_allocator *a);
