@@ -231,8 +231,8 @@ struct evmm_allocator {
  *
  * @param a  the new allocator; NULL, or a description whose four hooks are
  *   all NULL, restores the C library (subject to the same rule).
- * @return 0 on success.  -1 with errno set, and nothing changed:
- *   EINVAL when @p a->size is smaller than this version's struct, when a
+ * @return 0 on success, errno unchanged.  -1 with errno set, and nothing
+ *   changed: EINVAL when @p a->size is smaller than this version's struct, when a
  *   longer struct sets fields this version does not know, when @c flags
  *   has unknown bits, or when some but not all of @c malloc_fn,
  *   @c realloc_fn and @c free_fn are given (or only @c calloc_fn is);
