@@ -5,12 +5,14 @@
 #
 # each built out of tree (VPATH) under _build/, with warnings as errors:
 #   gcc        make check, then the Check suite again in one process
-#              (CK_FORK=no) under valgrind, then make distcheck; the
+#              (CK_FORK=no) under valgrind, then make distcheck, then the
+#              benchmark once with tiny counts (it must run); the
 #              disabled variant is built as a distribution's second
 #              package, --with-variant-suffix=nomm
 #   clang      -std=c99 -pedantic, make check (DWARF 4: the valgrind
 #              that evmm-torture's tests use cannot read clang's DWARF 5)
 #   sanitize   gcc with AddressSanitizer and UndefinedBehaviorSanitizer
+# and the default variant once more with gcc and ThreadSanitizer;
 # then, across variants:
 #   side-by-side  both gcc builds installed into one staged prefix
 #                 (tests/side-by-side.sh)
@@ -157,6 +159,10 @@ for variant in default disabled; do
 		step "gcc-$variant: make distcheck" "$gb/distcheck.out" \
 		    make -C "$gb" -j"$jobs" distcheck \
 		    DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+		# The benchmark's figures are reported by make bench, never
+		# asserted; here it only has to run.
+		step "gcc-$variant: make bench (smoke)" "$gb/bench.out" \
+		    make -C "$gb" bench BENCH_FLAGS=--smoke
 	fi
 
 	build "clang-$variant" "$vflags" CC=clang CXX=clang++ \
@@ -166,6 +172,12 @@ for variant in default disabled; do
 	build "sanitize-$variant" "$vflags" CC=gcc CXX=g++ \
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer $san" LDFLAGS="$san"
 done
+
+# The allocator table is shared between threads in the default variant
+# only; its "Race" tests replace it while threads allocate.
+tsan="-fsanitize=thread"
+build "tsan-default" "" CC=gcc CXX=g++ \
+    CFLAGS="-O1 -g $tsan" LDFLAGS="$tsan"
 
 if [ -n "$sbs_default" ] && [ -n "$sbs_nomm" ]; then
 	tap "side-by-side" "$top/side-by-side.out" env CC=gcc \

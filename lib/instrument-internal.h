@@ -5,10 +5,9 @@
  * Fault injection and statistics (lib/instrument.c), as lib/mm.c sees
  * them.  Not installed.
  *
- * While either is on, mm.c takes its hook path on every call, with the C
- * library's functions standing in for hooks the program did not set, and
- * reports each call here.  The hook-less fast path never looks at any of
- * this, so it costs nothing while both are off.
+ * While either is on, mm.c publishes a table of its own in front of the
+ * allocator's, whose functions report each call here.  While both are
+ * off no path looks at any of this, so it costs nothing.
  */
 #ifndef EVMM_INSTRUMENT_INTERNAL_H_INCLUDED_
 #define EVMM_INSTRUMENT_INTERNAL_H_INCLUDED_
@@ -35,12 +34,9 @@ enum evmm_entry {
 	EVMM_ENTRY_REALLOC
 };
 
-/* Non-zero while fault injection or statistics are on. */
-extern int evmm_instrumented_;
-
-/* mm.c: make the hook path follow evmm_instrumented_. */
-void evmm_mm_refresh_(void);
-/* mm.c: whether the program installed any hook of its own. */
+/* mm.c: publish the instrumented table (on) or the allocator's (off). */
+void evmm_mm_instrument_(int on);
+/* mm.c: whether the allocator is the program's, not the C library's. */
 int evmm_mm_has_user_hooks_(void);
 
 /* Before an allocation of sz bytes: counts it, and returns 1 when it

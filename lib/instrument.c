@@ -4,7 +4,7 @@
 /*
  * Fault injection and allocation statistics: event2/evmm_debug.h.
  *
- * lib/mm.c reports every call here while evmm_instrumented_ is set.
+ * lib/mm.c reports every call here while either is on.
  * Counters are relaxed atomics: they need no ordering, only no lost
  * updates when threads allocate at once.
  */
@@ -25,8 +25,6 @@
 
 #include "event2/evmm_debug.h"
 #include "instrument-internal.h"
-
-int evmm_instrumented_;
 
 /* --- Fault injection --------------------------------------------------- */
 
@@ -201,9 +199,8 @@ static void write_report(void);
 static void
 update_instrumented(void)
 {
-	EVMM_STORE_RELAXED(&evmm_instrumented_,
-	    fault.mode != FAULT_OFF || stats_on || report_path != NULL);
-	evmm_mm_refresh_();
+	evmm_mm_instrument_(fault.mode != FAULT_OFF || stats_on ||
+	    report_path != NULL);
 }
 
 size_t

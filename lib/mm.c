@@ -2,9 +2,34 @@
  * Copyright (c) 2026 The libevmm authors.  See COPYING (BSD 3-clause).
  */
 /*
- * The replaceable allocator: libevent's contract, function by function.
- * Built only without --disable-malloc-replacement; in that variant the
- * mm_* names are the C library's functions and nothing here exists.
+ * The replaceable allocator.  Built only without
+ * --disable-malloc-replacement; in that variant the mm_* names are the C
+ * library's functions and nothing here exists.
+ *
+ * The installed allocator is one immutable table, published through one
+ * atomic pointer: every event_mm_*_() call loads the pointer once, with
+ * acquire ordering, and uses that table's functions only, so a call never
+ * pairs one allocator's malloc with another's free, and a concurrent
+ * replacement is not a data race.  Tables are never freed (a thread may
+ * still hold an old one), and identical ones are shared, so their number
+ * is the number of distinct allocators a program installs.
+ *
+ * The hot path is a load and an indirect tail call.  The table holds
+ * functions with the C library's signatures: for the C library, its own
+ * functions; for event_set_mem_functions(), the hooks as given; for
+ * evmm_set_allocator(), trampolines that add the hooks' context.
+ *
+ * Each allocator has two tables, "fresh" and "used".  A fresh table is
+ * published while no block has been allocated through it; its allocating
+ * functions first swap in the used twin, then allocate.  That is how
+ * evmm_set_allocator() knows whether live blocks may exist without a
+ * single write on the hot path after the first allocation.
+ *
+ * While fault injection or statistics are on (lib/instrument.c), one more
+ * table is published in front: its functions report each call and then
+ * use the allocator's table, which waits in `inner` and is what the
+ * setters work on meanwhile.  While both are off, nothing of this is on
+ * any path.
  */
 #include "config.h"
 
@@ -17,50 +42,182 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* As given to event_set_mem_functions(): NULL means the C library's. */
-static void *(*user_malloc_fn_)(size_t sz);
-static void *(*user_realloc_fn_)(void *ptr, size_t sz);
-static void (*user_free_fn_)(void *ptr);
+#if defined(EVMM_HAVE_C11_ATOMICS)
+#include <stdatomic.h>
+#define ATOMIC_(type) _Atomic(type)
+#define LOAD_ACQUIRE_(p) atomic_load_explicit((p), memory_order_acquire)
+#define STORE_RELEASE_(p, v) \
+	atomic_store_explicit((p), (v), memory_order_release)
+#define CAS_(p, expected, desired) \
+	atomic_compare_exchange_strong_explicit((p), (expected), (desired), \
+	    memory_order_acq_rel, memory_order_acquire)
+#elif defined(EVMM_HAVE_ATOMIC_BUILTINS)
+#define ATOMIC_(type) type
+#define LOAD_ACQUIRE_(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define STORE_RELEASE_(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define CAS_(p, expected, desired) \
+	__atomic_compare_exchange_n((p), (expected), (desired), 0, \
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)
+#else
+#error "configure found neither C11 atomics nor the __atomic builtins"
+#endif
 
-/* What the entry points call.  NULL sends a call straight to the C
- * library; while fault injection or statistics are on, the C library's
- * functions stand in for the hooks the program did not set, so that every
- * call takes the hook path, where lib/instrument.c sees it. */
-static void *(*mm_malloc_fn_)(size_t sz);
-static void *(*mm_realloc_fn_)(void *ptr, size_t sz);
-static void (*mm_free_fn_)(void *ptr);
+struct table {
+	/* The functions event_mm_*_() call, with the C library's
+	 * signatures: the C library's own, classic hooks themselves, or
+	 * trampolines that add a checked allocator's context. */
+	void *(*malloc_fn)(size_t sz);
+	void *(*realloc_fn)(void *ptr, size_t sz);
+	void (*free_fn)(void *ptr);
+	/* NULL: event_mm_calloc_() uses malloc_fn and zero-fills. */
+	void *(*calloc_fn)(size_t count, size_t size);
+	/* In a fresh table its used twin; NULL in a used table. */
+	const struct table *used;
+	/* For evmm_get_allocator(): the checked allocator, or NULL. */
+	const struct evmm_allocator *checked;
+};
 
-void
-evmm_mm_refresh_(void)
+struct pair {
+	struct table fresh, used;
+};
+
+/*
+ * Checked allocators.  Their hooks take a context, so the table holds
+ * trampolines that add it.  A trampoline reads its allocator from a fixed
+ * slot, whose address the linker resolves: two instructions, no table
+ * argument on the hot path.  That takes one set of trampolines per slot,
+ * so there are EVMM_ALLOCATORS_MAX slots: as many distinct checked
+ * allocators as a process may install.  A slot is written once, under the setter lock,
+ * before any table that uses it is published.
+ */
+enum { CHECKED_MAX = EVMM_ALLOCATORS_MAX };
+/* The trampolines below are written out for 64 slots. */
+typedef char checked_max_is_64_[CHECKED_MAX == 64 ? 1 : -1];
+static struct evmm_allocator checked[CHECKED_MAX];
+static size_t checked_count;
+
+#define TRAMPOLINES_(n, k) \
+	static void * \
+	checked_malloc_##n(size_t sz) \
+	{ \
+		return checked[k].malloc_fn(sz, checked[k].ctx); \
+	} \
+	static void * \
+	checked_realloc_##n(void *ptr, size_t sz) \
+	{ \
+		return checked[k].realloc_fn(ptr, sz, checked[k].ctx); \
+	} \
+	static void \
+	checked_free_##n(void *ptr) \
+	{ \
+		int saved = errno; \
+		checked[k].free_fn(ptr, checked[k].ctx); \
+		errno = saved; \
+	} \
+	static void \
+	checked_free_keeps_errno_##n(void *ptr) \
+	{ \
+		checked[k].free_fn(ptr, checked[k].ctx); \
+	} \
+	static void * \
+	checked_calloc_##n(size_t count, size_t size) \
+	{ \
+		return checked[k].calloc_fn(count, size, checked[k].ctx); \
+	}
+#define SLOT_(x, y) TRAMPOLINES_(x##y, x * 8 + y)
+#define ROW_(x) SLOT_(x, 0) SLOT_(x, 1) SLOT_(x, 2) SLOT_(x, 3) \
+	SLOT_(x, 4) SLOT_(x, 5) SLOT_(x, 6) SLOT_(x, 7)
+ROW_(0) ROW_(1) ROW_(2) ROW_(3) ROW_(4) ROW_(5) ROW_(6) ROW_(7)
+#undef SLOT_
+#undef ROW_
+
+static const struct trampolines {
+	void *(*malloc_fn)(size_t sz);
+	void *(*realloc_fn)(void *ptr, size_t sz);
+	void (*free_fn)(void *ptr);
+	void (*free_keeps_errno_fn)(void *ptr);
+	void *(*calloc_fn)(size_t count, size_t size);
+} trampolines[CHECKED_MAX] = {
+#define SLOT_(x, y) { checked_malloc_##x##y, checked_realloc_##x##y, \
+	checked_free_##x##y, checked_free_keeps_errno_##x##y, \
+	checked_calloc_##x##y },
+#define ROW_(x) SLOT_(x, 0) SLOT_(x, 1) SLOT_(x, 2) SLOT_(x, 3) \
+	SLOT_(x, 4) SLOT_(x, 5) SLOT_(x, 6) SLOT_(x, 7)
+	ROW_(0) ROW_(1) ROW_(2) ROW_(3) ROW_(4) ROW_(5) ROW_(6) ROW_(7)
+#undef SLOT_
+#undef ROW_
+};
+
+/* The published table. */
+
+static const struct pair libc_pair;
+static ATOMIC_(const struct table *) current = &libc_pair.fresh;
+
+static void lock_setters(void);
+static void unlock_setters(void);
+
+/* The allocator's table while the instrumented one is published. */
+static const struct table instr_table;
+static ATOMIC_(const struct table *) inner;
+static ATOMIC_(int) instrumented;
+
+/* Where the allocator's table is: what the setters replace. */
+static ATOMIC_(const struct table *) *
+allocator_slot(void)
 {
-	int on = EVMM_LOAD_RELAXED(&evmm_instrumented_);
-
-	mm_malloc_fn_ = user_malloc_fn_ != NULL || !on ? user_malloc_fn_ : malloc;
-	mm_realloc_fn_ = user_realloc_fn_ != NULL || !on ?
-	    user_realloc_fn_ : realloc;
-	mm_free_fn_ = user_free_fn_ != NULL || !on ? user_free_fn_ : free;
+	return LOAD_ACQUIRE_(&instrumented) ? &inner : &current;
 }
 
-int
-evmm_mm_has_user_hooks_(void)
+/* Publish the used twin of the allocator's table if it is fresh, and
+ * return the used table to allocate with.  Reached through a fresh
+ * table; if a setter has published another since, that one is marked,
+ * which errs on the safe side. */
+static const struct table *
+mark_used(void)
 {
-	return user_malloc_fn_ != NULL || user_realloc_fn_ != NULL ||
-	    user_free_fn_ != NULL;
+	ATOMIC_(const struct table *) *slot = allocator_slot();
+	const struct table *t = LOAD_ACQUIRE_(slot);
+
+	while (t->used != NULL && !CAS_(slot, &t, t->used))
+		continue;
+	return t->used != NULL ? t->used : t;
 }
 
-void
-event_set_mem_functions(void *(*malloc_fn)(size_t sz),
-    void *(*realloc_fn)(void *ptr, size_t sz),
-    void (*free_fn)(void *ptr))
+static void *
+first_malloc(size_t sz)
 {
-	user_malloc_fn_ = malloc_fn;
-	user_realloc_fn_ = realloc_fn;
-	user_free_fn_ = free_fn;
-	evmm_mm_refresh_();
+	return mark_used()->malloc_fn(sz);
 }
 
-/* The hook path while instrumented: sz bytes from the malloc function,
- * unless a failure is to be injected. */
+static void *
+first_realloc(void *ptr, size_t sz)
+{
+	return mark_used()->realloc_fn(ptr, sz);
+}
+
+static void *
+first_calloc(size_t count, size_t size)
+{
+	const struct table *t = mark_used();
+	void *p;
+
+	if (t->calloc_fn != NULL)
+		return t->calloc_fn(count, size);
+	p = t->malloc_fn(count * size);
+	return p != NULL ? memset(p, 0, count * size) : NULL;
+}
+
+/* The C library's functions themselves: nothing between a call and it
+ * but a load and a jump. */
+static const struct pair libc_pair = {
+	{ first_malloc, first_realloc, free, first_calloc, &libc_pair.used,
+	  NULL },
+	{ malloc, realloc, free, calloc, NULL, NULL }
+};
+
+/* Instrumented calls: reported to lib/instrument.c around the allocator's
+ * own table.  A failure it injects calls no allocator. */
+
 static void *
 instrumented_malloc(enum evmm_entry entry, size_t sz, void *caller)
 {
@@ -70,90 +227,47 @@ instrumented_malloc(enum evmm_entry entry, size_t sz, void *caller)
 		errno = ENOMEM;
 		return NULL;
 	}
-	p = mm_malloc_fn_(sz);
+	p = LOAD_ACQUIRE_(&inner)->malloc_fn(sz);
 	evmm_instr_end_(entry, p, NULL, 0, sz);
 	return p;
 }
 
-void *
-event_mm_malloc_(size_t sz)
+static void *
+instrumented_calloc(size_t count, size_t size, void *caller)
 {
-	if (sz == 0)
-		return NULL;
-	if (mm_malloc_fn_ != NULL) {
-		if (EVMM_LOAD_RELAXED(&evmm_instrumented_))
-			return instrumented_malloc(EVMM_ENTRY_MALLOC, sz,
-			    EVMM_RETURN_ADDRESS());
-		return mm_malloc_fn_(sz);
-	}
-	return malloc(sz);
-}
-
-void *
-event_mm_calloc_(size_t count, size_t size)
-{
+	const struct table *t;
 	void *p;
 
-	if (count == 0 || size == 0)
+	if (evmm_instr_begin_(EVMM_ENTRY_CALLOC, count * size, caller))
 		return NULL;
-	/* Checked here, not left to calloc(), so that a hook never sees a
-	 * product that wrapped around. */
-	if (count > SIZE_MAX / size)
-		goto fail;
-	if (mm_malloc_fn_ != NULL) {
-		if (EVMM_LOAD_RELAXED(&evmm_instrumented_))
-			p = instrumented_malloc(EVMM_ENTRY_CALLOC,
-			    count * size, EVMM_RETURN_ADDRESS());
-		else
-			p = mm_malloc_fn_(count * size);
-		if (p == NULL)
-			goto fail;
-		return memset(p, 0, count * size);
+	t = LOAD_ACQUIRE_(&inner);
+	if (t->calloc_fn != NULL) {
+		p = t->calloc_fn(count, size);
+	} else {
+		p = t->malloc_fn(count * size);
+		if (p != NULL)
+			memset(p, 0, count * size);
 	}
-	p = calloc(count, size);
-	/* Not every C library's calloc() sets errno (Windows' does not). */
-	if (p == NULL)
-		goto fail;
+	evmm_instr_end_(EVMM_ENTRY_CALLOC, p, NULL, 0, count * size);
 	return p;
-fail:
-	errno = ENOMEM;
-	return NULL;
 }
 
-char *
-event_mm_strdup_(const char *str)
-{
-	size_t len;
-	char *p;
+/* The instrumented table's own functions.  event_mm_malloc_() and
+ * event_mm_realloc_() reach them by a tail call when compiled with
+ * optimisation, so their return address is the caller's; calloc and
+ * strdup, which do more after the call, pass it instead. */
 
-	if (str == NULL) {
-		errno = EINVAL;
-		return NULL;
-	}
-	if (mm_malloc_fn_ == NULL) {
-		p = strdup(str);
-		if (p == NULL)
-			errno = ENOMEM;
-		return p;
-	}
-	/* len + 1 cannot wrap: a string of SIZE_MAX characters and its NUL
-	 * would not fit in the address space. */
-	len = strlen(str);
-	if (EVMM_LOAD_RELAXED(&evmm_instrumented_))
-		p = instrumented_malloc(EVMM_ENTRY_STRDUP, len + 1,
-		    EVMM_RETURN_ADDRESS());
-	else
-		p = mm_malloc_fn_(len + 1);
-	if (p == NULL) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	return memcpy(p, str, len + 1);
+static void *
+instr_malloc(size_t sz)
+{
+	return instrumented_malloc(EVMM_ENTRY_MALLOC, sz,
+	    EVMM_RETURN_ADDRESS());
 }
 
 static void *
-instrumented_realloc(void *ptr, size_t sz, void *caller)
+instr_realloc(void *ptr, size_t sz)
 {
+	void *caller = EVMM_RETURN_ADDRESS();
 	size_t old_size;
 	void *p;
 
@@ -162,31 +276,416 @@ instrumented_realloc(void *ptr, size_t sz, void *caller)
 		return NULL;
 	}
 	old_size = ptr != NULL ? evmm_instr_block_size_(ptr) : 0;
-	p = mm_realloc_fn_(ptr, sz);
+	p = LOAD_ACQUIRE_(&inner)->realloc_fn(ptr, sz);
 	evmm_instr_end_(EVMM_ENTRY_REALLOC, p, ptr, old_size, sz);
 	return p;
+}
+
+static void
+instr_free(void *ptr)
+{
+	evmm_instr_free_(ptr);
+	LOAD_ACQUIRE_(&inner)->free_fn(ptr);
+}
+
+/* calloc_fn is not used: event_mm_calloc_() sees this table and calls
+ * instrumented_calloc() itself. */
+static const struct table instr_table = {
+	instr_malloc, instr_realloc, instr_free, NULL, NULL, NULL
+};
+
+void
+evmm_mm_instrument_(int on)
+{
+	lock_setters();
+	if (on && !LOAD_ACQUIRE_(&instrumented)) {
+		STORE_RELEASE_(&inner, LOAD_ACQUIRE_(&current));
+		STORE_RELEASE_(&instrumented, 1);
+		STORE_RELEASE_(&current, &instr_table);
+	} else if (!on && LOAD_ACQUIRE_(&instrumented)) {
+		STORE_RELEASE_(&current, LOAD_ACQUIRE_(&inner));
+		STORE_RELEASE_(&instrumented, 0);
+	}
+	unlock_setters();
+}
+
+int
+evmm_mm_has_user_hooks_(void)
+{
+	const struct table *t = LOAD_ACQUIRE_(allocator_slot());
+
+	return t != &libc_pair.fresh && t != &libc_pair.used;
+}
+
+/* The allocation entry points. */
+
+void *
+event_mm_malloc_(size_t sz)
+{
+	if (sz == 0)
+		return NULL;
+	return LOAD_ACQUIRE_(&current)->malloc_fn(sz);
+}
+
+void *
+event_mm_calloc_(size_t count, size_t size)
+{
+	const struct table *t;
+	void *p;
+
+	if (count == 0 || size == 0)
+		return NULL;
+	/* Checked here, not left to the allocator, so that a hook never sees
+	 * a product that wrapped around. */
+	if (count > SIZE_MAX / size)
+		goto fail;
+	t = LOAD_ACQUIRE_(&current);
+	if (t == &instr_table) {
+		p = instrumented_calloc(count, size, EVMM_RETURN_ADDRESS());
+		if (p == NULL)
+			goto fail;
+		return p;
+	}
+	if (t->calloc_fn != NULL) {
+		p = t->calloc_fn(count, size);
+		/* Not every calloc() sets errno (Windows' does not). */
+		if (p == NULL)
+			goto fail;
+		return p;
+	}
+	p = t->malloc_fn(count * size);
+	if (p == NULL)
+		goto fail;
+	return memset(p, 0, count * size);
+fail:
+	errno = ENOMEM;
+	return NULL;
+}
+
+char *
+event_mm_strdup_(const char *str)
+{
+	const struct table *t;
+	size_t len;
+	char *p;
+
+	if (str == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	/* len + 1 cannot wrap: a string of SIZE_MAX characters and its NUL
+	 * would not fit in the address space. */
+	len = strlen(str);
+	t = LOAD_ACQUIRE_(&current);
+	if (t == &instr_table)
+		p = instrumented_malloc(EVMM_ENTRY_STRDUP, len + 1,
+		    EVMM_RETURN_ADDRESS());
+	else
+		p = t->malloc_fn(len + 1);
+	if (p == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return memcpy(p, str, len + 1);
 }
 
 void *
 event_mm_realloc_(void *ptr, size_t sz)
 {
-	if (mm_realloc_fn_ != NULL) {
-		if (EVMM_LOAD_RELAXED(&evmm_instrumented_))
-			return instrumented_realloc(ptr, sz,
-			    EVMM_RETURN_ADDRESS());
-		return mm_realloc_fn_(ptr, sz);
-	}
-	return realloc(ptr, sz);
+	return LOAD_ACQUIRE_(&current)->realloc_fn(ptr, sz);
 }
 
 void
 event_mm_free_(void *ptr)
 {
-	if (mm_free_fn_ != NULL) {
-		if (EVMM_LOAD_RELAXED(&evmm_instrumented_))
-			evmm_instr_free_(ptr);
-		mm_free_fn_(ptr);
+	LOAD_ACQUIRE_(&current)->free_fn(ptr);
+}
+
+/* Installing tables.  Setters are rare and serialised by a spin lock, so
+ * the library needs no thread library; the hot path never takes it. */
+
+/* Pairs made so far: a static pool, then heap blocks that are never
+ * freed, kept on a list (reachable, so leak checkers stay quiet). */
+enum { POOL_PAIRS = 16 };
+struct pool_pair {
+	struct pair pair;
+	struct pool_pair *next;
+};
+static struct pool_pair pool[POOL_PAIRS];
+static struct pool_pair *pairs;	/* newest first */
+static size_t pool_used;
+static ATOMIC_(int) setter_lock;
+
+static void
+lock_setters(void)
+{
+	int unlocked = 0;
+
+	while (!CAS_(&setter_lock, &unlocked, 1))
+		unlocked = 0;
+}
+
+static void
+unlock_setters(void)
+{
+	STORE_RELEASE_(&setter_lock, 0);
+}
+
+static int
+same_table(const struct table *a, const struct table *b)
+{
+	return a->malloc_fn == b->malloc_fn &&
+	    a->realloc_fn == b->realloc_fn &&
+	    a->free_fn == b->free_fn &&
+	    a->calloc_fn == b->calloc_fn;
+}
+
+/* The pair whose used table is @p want: an existing one, or a new one.
+ * NULL only when memory for a new one cannot be had.  Called locked. */
+static const struct pair *
+pair_for(const struct table *want)
+{
+	struct pool_pair *pp;
+	int saved_errno;
+
+	if (same_table(want, &libc_pair.used))
+		return &libc_pair;
+	for (pp = pairs; pp != NULL; pp = pp->next)
+		if (same_table(want, &pp->pair.used))
+			return &pp->pair;
+	if (pool_used < POOL_PAIRS) {
+		pp = &pool[pool_used++];
 	} else {
-		free(ptr);
+		saved_errno = errno;
+		pp = malloc(sizeof(*pp));
+		errno = saved_errno;
+		if (pp == NULL)
+			return NULL;
 	}
+	pp->pair.used = *want;
+	pp->pair.used.used = NULL;
+	pp->pair.fresh = pp->pair.used;
+	pp->pair.fresh.malloc_fn = first_malloc;
+	pp->pair.fresh.realloc_fn = first_realloc;
+	pp->pair.fresh.calloc_fn = first_calloc;
+	pp->pair.fresh.used = &pp->pair.used;
+	pp->next = pairs;
+	pairs = pp;
+	return &pp->pair;
+}
+
+/* Publish the allocator that @p want describes.  Unless @p wraps, refuse
+ * with EBUSY when the current allocator has made a block.  Called locked;
+ * returns 0 or an errno value. */
+static int
+install(const struct table *want, int wraps)
+{
+	ATOMIC_(const struct table *) *slot = allocator_slot();
+	const struct table *cur = LOAD_ACQUIRE_(slot);
+	const struct pair *pair;
+
+	/* Checked before a table is made, so that a refused allocator
+	 * costs no memory. */
+	if (cur->used == NULL && !wraps)
+		return EBUSY;
+	pair = pair_for(want);
+	if (pair == NULL)
+		return ENOMEM;
+	/* A fresh allocator has made no block, so its successor starts
+	 * fresh; after a used one, the successor owns live blocks.  The
+	 * exchange fails only when an allocation has just marked the
+	 * current table used: then look again. */
+	while (!CAS_(slot, &cur,
+	    cur->used != NULL ? &pair->fresh : &pair->used))
+		if (cur->used == NULL && !wraps)
+			return EBUSY;
+	return 0;
+}
+
+void
+event_set_mem_functions(void *(*malloc_fn)(size_t sz),
+    void *(*realloc_fn)(void *ptr, size_t sz),
+    void (*free_fn)(void *ptr))
+{
+	struct table want = libc_pair.used;
+
+	/* libevent's contract: each NULL means the C library for that role,
+	 * and the C library's calloc() only while malloc is its too.  The
+	 * hooks go into the table as they are. */
+	if (malloc_fn != NULL) {
+		want.malloc_fn = malloc_fn;
+		want.calloc_fn = NULL;
+	}
+	if (realloc_fn != NULL)
+		want.realloc_fn = realloc_fn;
+	if (free_fn != NULL)
+		want.free_fn = free_fn;
+	/* The classic setter replaces unconditionally and reports nothing;
+	 * its only failure, no memory for a new table, leaves the allocator
+	 * as it was.  errno is left as it was either way. */
+	lock_setters();
+	(void)install(&want, 1);
+	unlock_setters();
+}
+
+/* The checked setter and the getter. */
+
+/* Whether @p a is a description this library can read: at least as long
+ * as the first version of the struct, and, if a newer header made it
+ * longer, with every field this library does not know left zero. */
+static int
+readable(const struct evmm_allocator *a)
+{
+	const unsigned char *tail = (const unsigned char *)a;
+	size_t i;
+
+	if (a->size < sizeof(*a))
+		return 0;
+	for (i = sizeof(*a); i < a->size; i++)
+		if (tail[i] != 0)
+			return 0;
+	return 1;
+}
+
+/* The slot of checked allocator @p a: the one it already has, or a new
+ * one.  -1 when every slot is taken.  Called locked. */
+static int
+slot_for(const struct evmm_allocator *a)
+{
+	size_t k;
+
+	for (k = 0; k < checked_count; k++)
+		if (checked[k].malloc_fn == a->malloc_fn &&
+		    checked[k].realloc_fn == a->realloc_fn &&
+		    checked[k].free_fn == a->free_fn &&
+		    checked[k].calloc_fn == a->calloc_fn &&
+		    checked[k].ctx == a->ctx && checked[k].flags == a->flags)
+			return (int)k;
+	if (checked_count == CHECKED_MAX)
+		return -1;
+	checked[checked_count] = *a;
+	return (int)checked_count++;
+}
+
+int
+evmm_set_allocator(const struct evmm_allocator *a)
+{
+	struct evmm_allocator copy;
+	const struct trampolines *tr;
+	struct table want = libc_pair.used;
+	int err, k, wraps;
+
+	memset(&copy, 0, sizeof(copy));
+	if (a != NULL) {
+		if (!readable(a) || (a->flags & ~(unsigned)(EVMM_ALLOCATOR_WRAPS |
+		    EVMM_ALLOCATOR_FREE_KEEPS_ERRNO)) != 0) {
+			errno = EINVAL;
+			return -1;
+		}
+		copy = *a;
+	}
+	wraps = (copy.flags & EVMM_ALLOCATOR_WRAPS) != 0;
+	/* What the slot records: the hooks, the context and the one flag
+	 * that changes the trampolines. */
+	copy.size = sizeof(copy);
+	copy.flags &= EVMM_ALLOCATOR_FREE_KEEPS_ERRNO;
+	if (copy.malloc_fn == NULL && copy.realloc_fn == NULL &&
+	    copy.free_fn == NULL && copy.calloc_fn == NULL) {
+		lock_setters();
+		err = install(&libc_pair.used, wraps);
+		unlock_setters();
+		goto out;
+	}
+	if (copy.malloc_fn == NULL || copy.realloc_fn == NULL ||
+	    copy.free_fn == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	lock_setters();
+	/* EBUSY is checked again by install(); here so that a refused
+	 * allocator takes no slot. */
+	if (!wraps && LOAD_ACQUIRE_(allocator_slot())->used == NULL) {
+		err = EBUSY;
+	} else if ((k = slot_for(&copy)) < 0) {
+		err = ENOMEM;
+	} else {
+		tr = &trampolines[k];
+		want.malloc_fn = tr->malloc_fn;
+		want.realloc_fn = tr->realloc_fn;
+		/* Saving errno costs a call to find it and register spills,
+		 * more than the dispatch itself: skipped for hooks that keep
+		 * errno themselves. */
+		want.free_fn = copy.flags & EVMM_ALLOCATOR_FREE_KEEPS_ERRNO ?
+		    tr->free_keeps_errno_fn : tr->free_fn;
+		want.calloc_fn = copy.calloc_fn != NULL ? tr->calloc_fn : NULL;
+		want.checked = &checked[k];
+		err = install(&want, wraps);
+	}
+	unlock_setters();
+out:
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+/* For evmm_get_allocator(): a table's functions as hooks with a context,
+ * the table itself, which they never write through. */
+#define TABLE_(p) ((const struct table *)(p))
+
+static void *
+table_malloc(size_t sz, void *t)
+{
+	return TABLE_(t)->malloc_fn(sz);
+}
+
+static void *
+table_realloc(void *ptr, size_t sz, void *t)
+{
+	return TABLE_(t)->realloc_fn(ptr, sz);
+}
+
+static void
+table_free(void *ptr, void *t)
+{
+	TABLE_(t)->free_fn(ptr);
+}
+
+static void *
+table_calloc(size_t count, size_t size, void *t)
+{
+	return TABLE_(t)->calloc_fn(count, size);
+}
+
+int
+evmm_get_allocator(struct evmm_allocator *a)
+{
+	struct evmm_allocator out;
+	const struct table *t;
+
+	if (a == NULL || a->size < sizeof(*a)) {
+		errno = EINVAL;
+		return -1;
+	}
+	t = LOAD_ACQUIRE_(allocator_slot());
+	if (t->used != NULL)
+		t = t->used;
+	if (t->checked != NULL) {
+		out = *t->checked;
+	} else {
+		/* The C library or classic hooks. */
+		memset(&out, 0, sizeof(out));
+		out.size = sizeof(out);
+		out.malloc_fn = table_malloc;
+		out.realloc_fn = table_realloc;
+		out.free_fn = table_free;
+		out.calloc_fn = t->calloc_fn != NULL ? table_calloc : NULL;
+		out.ctx = (void *)(uintptr_t)t;
+	}
+	/* A longer struct from a newer header: its fields are unknown
+	 * here, so they read as zero, which means "not given". */
+	memset((unsigned char *)a + sizeof(out), 0, a->size - sizeof(out));
+	*a = out;
+	return 0;
 }

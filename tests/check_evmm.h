@@ -7,6 +7,7 @@
 
 #include <check.h>
 
+Suite *make_allocator_suite(void);
 Suite *make_fault_suite(void);
 Suite *make_mm_suite(void);
 Suite *make_stats_suite(void);

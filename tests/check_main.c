@@ -19,6 +19,7 @@ main(void)
 	int failed;
 
 	sr = srunner_create(make_mm_suite());
+	srunner_add_suite(sr, make_allocator_suite());
 	srunner_add_suite(sr, make_fault_suite());
 	srunner_add_suite(sr, make_stats_suite());
 	srunner_add_suite(sr, make_version_suite());

@@ -55,8 +55,14 @@ ok_if "EVMM_REPORT counts malloc and free calls" \
     test "$(printf '%s\n' "$report" | grep -c -x -e malloc_calls=5 -e free_calls=5)" -eq 2
 ok_if "EVMM_REPORT names the injected call" \
     matches "$report" -x 'first_injected_call=4'
-ok_if "EVMM_REPORT says where it was called from" \
-    matches "$report" '^first_injected_caller=.*fault_env'
+# Known when event_mm_malloc_() reaches the allocator by a tail call: not
+# at -O0, nor under ThreadSanitizer, whose function-exit hook follows it.
+case " $CFLAGS " in
+*" -O0 "*|*-fsanitize=thread*)
+	skip "EVMM_REPORT says where it was called from" "no tail calls here" ;;
+*)	ok_if "EVMM_REPORT says where it was called from" \
+	    matches "$report" '^first_injected_caller=.*fault_env' ;;
+esac
 ok_if "EVMM_REPORT shows no live blocks after a clean run" \
     matches "$report" -x 'live_blocks=0'
 

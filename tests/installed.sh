@@ -37,6 +37,11 @@ unexpected=$(printf '%s\n' "$files" | grep -v \
 ok_if "every installed file is a header, the library, $EVMM_NAME.pc, a man page or evmm-torture" \
     test -z "$unexpected"
 [ -z "$unexpected" ] || printf '%s\n' "$unexpected" | sed 's/^/# unexpected: /'
+# The pages are the same in every variant (each says how they differ).
+for page in evmm_set_allocator evmm_get_allocator; do
+	ok_if "man page $page(3) is installed" \
+	    test -f "$root$mandir/man3/$page.3"
+done
 ok_if "the generated event-config.h is installed" \
     test -f "$headers/event-config.h"
 # Nothing but EVENT__ macros and its include guard: no PACKAGE_*,

@@ -8,6 +8,11 @@
 	skip_all "no evmm-torture with --disable-malloc-replacement"
 torture="$top_builddir/tools/evmm-torture"
 [ -x "$torture" ] || skip_all "evmm-torture needs fork() and waitpid()"
+case " $CFLAGS " in
+*-fsanitize=thread*)
+	# Its runtime thread makes work between fork() and exec() hang.
+	skip_all "evmm-torture is built with ThreadSanitizer here" ;;
+esac
 t="$top_builddir/tests"
 
 # Leaks are found with whatever this build can offer.
@@ -49,8 +54,15 @@ ok_if "the missing NULL check fails the run (exit 1)" test "$status" -eq 1
 ok_if "... it is reported at allocation 3, as a crash" \
     matches "$out" -E '^ +3  crashed \(signal'
 ok_if "... and no other point fails" matches "$out" -xF "$(summary 5 1 0 0)"
-ok_if "... with the entry point and the caller" \
-    matches "$out" -E '^ +3  crashed.* malloc +.*torture_victim'
+# The caller is known when event_mm_malloc_() reaches the allocator by a
+# tail call: not at -O0, nor under ThreadSanitizer, whose function-exit
+# hook follows every call.
+case " $CFLAGS " in
+*" -O0 "*|*-fsanitize=thread*)
+	skip "... with the entry point and the caller" "no tail calls here" ;;
+*)	ok_if "... with the entry point and the caller" \
+	    matches "$out" -E '^ +3  crashed.* malloc +.*torture_victim' ;;
+esac
 
 torture -j 2 -- "$t/torture_victim_fixed"
 ok_if "the corrected twin passes (exit 0)" test "$status" -eq 0

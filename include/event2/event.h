@@ -52,14 +52,22 @@ extern "C" {
  * allocated through libevmm: a block that one allocator made and another
  * frees or resizes corrupts the heap.  For the same reason give all three
  * functions, or none; replacing only some mixes two allocators.
+ * evmm_set_allocator() checks both for you.
  *
  * The three functions must behave like malloc(), realloc() and free():
  * @p malloc_fn is never asked for 0 bytes and returns NULL when it fails;
  * @p realloc_fn receives NULL pointers and zero sizes exactly as the caller
  * passed them; @p free_fn receives NULL too.
  *
- * The call is not synchronised: no other thread may allocate through
- * libevmm while it runs.
+ * It may be called from any thread, also while other threads allocate
+ * through libevmm: each event_mm_*_() call then uses the three functions
+ * of exactly one installed allocator, those before this call or those
+ * after it, never a mix, and there is no data race.  (The blocks those
+ * threads already hold are still the caller's concern, as above.)
+ * libevmm keeps each distinct set of functions installed (one small block
+ * each, never freed), because another thread may still be using it; in the
+ * unlikely case that no memory can be had for a new set, the allocator is
+ * left as it was.
  *
  * @param malloc_fn   replacement for malloc(), or NULL for malloc()
  * @param realloc_fn  replacement for realloc(), or NULL for realloc()

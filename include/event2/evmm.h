@@ -133,6 +133,139 @@ void *event_mm_realloc_(void *ptr, size_t sz);
 EVENT2_EXPORT_SYMBOL
 void event_mm_free_(void *ptr);
 
+/**
+ * Defined when evmm_set_allocator() and evmm_get_allocator() exist, that
+ * is, when libevmm was not configured with --disable-malloc-replacement.
+ */
+#define EVMM_SET_ALLOCATOR_IMPLEMENTED
+
+/**
+ * A flag for struct evmm_allocator: the new allocator forwards every
+ * block to the allocator installed before it (a counting or tracing
+ * wrapper built on what evmm_get_allocator() returned), so it can free
+ * blocks that allocator made, and evmm_set_allocator() accepts it even
+ * after allocations have been made.
+ */
+#define EVMM_ALLOCATOR_WRAPS 0x1u
+
+/**
+ * A flag for struct evmm_allocator: @c free_fn leaves errno as it found
+ * it (as free() must under POSIX.1-2024, and glibc's does since 2.33), so
+ * libevmm need not save and restore errno around it, which is about half
+ * the cost of calling a hook.
+ */
+#define EVMM_ALLOCATOR_FREE_KEEPS_ERRNO 0x2u
+
+/**
+ * How many distinct allocators evmm_set_allocator() can install over the
+ * life of a process: allocators differ in their hooks, context or
+ * EVMM_ALLOCATOR_FREE_KEEPS_ERRNO.  Installing one again is free.
+ */
+#define EVMM_ALLOCATORS_MAX 64
+
+/**
+ * An allocator for evmm_set_allocator(), and what evmm_get_allocator()
+ * reports.
+ *
+ * Set @c size to sizeof(struct evmm_allocator) and zero every field that
+ * is not used, for instance with memset() or a designated initializer:
+ * later versions may add fields at the end, and a program compiled against
+ * this version keeps working with them.
+ *
+ * Every hook receives @c ctx as its last argument.  The hooks follow the C
+ * library's contract: @c malloc_fn is never asked for 0 bytes and returns
+ * NULL when it fails; @c realloc_fn receives NULL pointers and zero sizes
+ * as the caller of event_mm_realloc_() passed them; @c free_fn receives
+ * NULL too; @c calloc_fn receives a count and a size that are both
+ * non-zero and whose product fits in a size_t, and returns a zero-filled
+ * block or NULL.  Hooks may be called from any thread at once.
+ */
+struct evmm_allocator {
+	/** sizeof(struct evmm_allocator), as the caller was compiled. */
+	size_t size;
+	/** 0, or EVMM_ALLOCATOR_WRAPS and EVMM_ALLOCATOR_FREE_KEEPS_ERRNO
+	 * or'ed together. */
+	unsigned flags;
+	/** Replacement for malloc(); required unless all hooks are NULL. */
+	void *(*malloc_fn)(size_t sz, void *ctx);
+	/** Replacement for realloc(); required unless all hooks are NULL. */
+	void *(*realloc_fn)(void *ptr, size_t sz, void *ctx);
+	/** Replacement for free(); required unless all hooks are NULL. */
+	void (*free_fn)(void *ptr, void *ctx);
+	/** Optional replacement for calloc(); when NULL, event_mm_calloc_()
+	 * zero-fills a block from @c malloc_fn. */
+	void *(*calloc_fn)(size_t count, size_t size, void *ctx);
+	/** Handed to every hook as its last argument; libevmm never reads
+	 * through it. */
+	void *ctx;
+};
+
+/**
+ * Replace the allocator, checking that the replacement is whole and safe.
+ *
+ * Unlike event_set_mem_functions(), it refuses what would corrupt the
+ * heap, and it takes an optional calloc hook and a context pointer.
+ *
+ * The rule for live blocks: a replacement is accepted while the allocator
+ * it replaces has not yet returned a block, counting from the start of the
+ * program for the C library and from its installation for any other
+ * (every event_mm_malloc_(), event_mm_calloc_(), event_mm_strdup_() and
+ * event_mm_realloc_() call that reaches the allocator counts, whether or
+ * not it succeeds; event_mm_free_() and zero sizes do not); an allocator
+ * installed while live blocks may exist inherits them, and so counts as
+ * having returned one.  A replacement with EVMM_ALLOCATOR_WRAPS in
+ * @c flags is always accepted: it declares that it forwards to the
+ * allocator it replaces.  In short, call it before the program's first
+ * allocation through libevmm, or install only wrappers.
+ *
+ * It may be called from any thread at any time, also while other threads
+ * allocate: every event_mm_*_() call uses the hooks of exactly one
+ * installed allocator, the one before this call or the one after it.
+ * errno is the same after event_mm_free_() as before it, whatever
+ * @c free_fn does to it, unless @c flags has
+ * EVMM_ALLOCATOR_FREE_KEEPS_ERRNO.
+ *
+ * The description is copied; @p a need not outlive the call.
+ * libevmm keeps every distinct allocator installed, because another thread
+ * may still be using it: up to EVMM_ALLOCATORS_MAX of them.
+ *
+ * @param a  the new allocator; NULL, or a description whose four hooks are
+ *   all NULL, restores the C library (subject to the same rule).
+ * @return 0 on success, errno unchanged.  -1 with errno set, and nothing
+ *   changed: EINVAL when @p a->size is smaller than this version's struct, when a
+ *   longer struct sets fields this version does not know, when @c flags
+ *   has unknown bits, or when some but not all of @c malloc_fn,
+ *   @c realloc_fn and @c free_fn are given (or only @c calloc_fn is);
+ *   EBUSY when the rule for live blocks refuses the replacement;
+ *   ENOMEM when EVMM_ALLOCATORS_MAX other allocators have been installed
+ *   already, or no memory could be had to record a new one.
+ */
+EVENT2_EXPORT_SYMBOL
+int evmm_set_allocator(const struct evmm_allocator *a);
+
+/**
+ * Read back the allocator installed now, so that a wrapper can forward to
+ * it.
+ *
+ * For an allocator installed with evmm_set_allocator(), the hooks and
+ * context it was given.  For the C library or hooks installed with
+ * event_set_mem_functions(), functions of libevmm's own that call them,
+ * with a context they need: call each hook with the @c ctx reported.
+ * Either way the result can be called from any thread for as long as the
+ * program runs, and @c calloc_fn is NULL when the allocator has none.
+ * @c flags has EVMM_ALLOCATOR_FREE_KEEPS_ERRNO if the allocator was
+ * installed with it, and no other flag.
+ *
+ * May be called at any time, from any thread.
+ *
+ * @param a  where to write; set @c a->size first, as for
+ *   evmm_set_allocator().  Fields this version does not know are zeroed.
+ * @return 0, with @c a->size set to this version's size; or -1 with errno
+ *   set to EINVAL when @p a is NULL or @c a->size is too small.
+ */
+EVENT2_EXPORT_SYMBOL
+int evmm_get_allocator(struct evmm_allocator *a);
+
 #endif /* !EVENT__DISABLE_MM_REPLACEMENT */
 
 #ifdef __cplusplus

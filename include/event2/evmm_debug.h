@@ -81,7 +81,9 @@ struct evmm_fault_info {
 	/** The entry point: "malloc", "calloc", "strdup" or "realloc". */
 	const char *entry;
 	/** The return address into the code that called the entry point,
-	 * or NULL where the compiler cannot tell. */
+	 * or NULL where the compiler cannot tell.  For malloc and realloc it
+	 * is exact when libevmm is built with optimisation (the default);
+	 * built with -O0 or ThreadSanitizer it points into libevmm. */
 	void *caller;
 };
 
