@@ -20,7 +20,8 @@
  * nothing installed), evmm-classic (forwarding hooks installed with
  * event_set_mem_functions()), evmm-checked (forwarding hooks installed
  * with evmm_set_allocator()), evmm-keeperrno (the same, with
- * EVMM_ALLOCATOR_FREE_KEEPS_ERRNO), ref3 (bench/ref3.c, nothing
+ * EVMM_ALLOCATOR_FREE_KEEPS_ERRNO), evmm-stats (libevmm, nothing
+ * installed, statistics on: what they cost while on), ref3 (bench/ref3.c, nothing
  * installed), ref3-hook (bench/ref3.c with forwarding hooks).  For rss:
  * libc, evmm-classic or evmm-checked (which has a calloc hook).
  */
@@ -40,6 +41,7 @@
 #endif
 
 #include <event2/event.h>
+#include <event2/evmm_debug.h>
 #define EVMM_SHORT_NAMES
 #include <event2/evmm.h>
 
@@ -167,6 +169,15 @@ install_keeps_errno(void)
 }
 #endif
 
+#ifdef EVMM_FAULT_INJECTION_IMPLEMENTED
+static int
+install_stats(void)
+{
+	evmm_stats_enable(1);
+	return 0;
+}
+#endif
+
 static int
 install_ref3_hook(void)
 {
@@ -181,6 +192,9 @@ static const struct mode modes[] = {
 	{ "evmm-classic", loop_mm, install_classic },
 	{ "evmm-checked", loop_mm, install_checked },
 	{ "evmm-keeperrno", loop_mm, install_keeps_errno },
+#endif
+#ifdef EVMM_FAULT_INJECTION_IMPLEMENTED
+	{ "evmm-stats", loop_mm, install_stats },
 #endif
 	{ "ref3", loop_ref3, NULL },
 	{ "ref3-hook", loop_ref3, install_ref3_hook },
