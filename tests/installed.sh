@@ -117,6 +117,28 @@ run_consumer() {
 }
 run_consumer consumer
 
+# The installed evmm-torture fails each of the consumer's allocations in
+# turn: it must survive every one (not under ThreadSanitizer, whose
+# runtime thread hangs work between fork() and exec()).
+torture="$root$bindir/evmm-torture"
+case "$MM_REPLACEMENT $CFLAGS " in
+no*)	;;
+*-fsanitize=thread*)
+	skip "the installed evmm-torture passes the consumer" \
+	    "evmm-torture is built with ThreadSanitizer here" ;;
+*)	if [ -x "$torture" ] && [ -x "$stage/consumer" ]; then
+		out=$(LD_LIBRARY_PATH="$root$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+		    "$torture" -j 2 -- "$stage/consumer" 2>&1)
+		status=$?
+		printf '%s\n' "$out" | sed 's/^/# /'
+		ok_if "the installed evmm-torture passes the consumer" \
+		    test "$status" -eq 0
+	else
+		skip "the installed evmm-torture passes the consumer" \
+		    "no evmm-torture (no fork()) or no consumer"
+	fi ;;
+esac
+
 # --- Static linking ----------------------------------------------------------
 
 # Only libevmm is linked statically here: -Bstatic around pkg-config's -l

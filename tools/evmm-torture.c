@@ -388,7 +388,8 @@ describe(const struct point *p, char *buf, size_t size)
 static void
 run_all(struct point *points, size_t n, const struct options *o)
 {
-	size_t next = 0, done = 0, running = 0, failing = 0, i;
+	size_t next = 0, done = 0, running = 0, failing = 0, drawn = n + 1, i;
+	size_t lo = 0;	/* points before it have all ended */
 	int tty = isatty(STDERR_FILENO) && !o->verbose;
 
 	while (done < n) {
@@ -396,7 +397,7 @@ run_all(struct point *points, size_t n, const struct options *o)
 			start(&points[next++], o);
 			running++;
 		}
-		for (i = 0; i < next; i++) {
+		for (i = lo; i < next; i++) {
 			struct point *p = &points[i];
 			char what[64];
 
@@ -414,9 +415,12 @@ run_all(struct point *points, size_t n, const struct options *o)
 				fflush(stdout);
 			}
 		}
-		if (tty) {
+		while (lo < next && points[lo].pid == 0)
+			lo++;
+		if (tty && done != drawn) {
 			int width = 40, filled = (int)(done * (size_t)width / n);
 
+			drawn = done;
 			fprintf(stderr, "\r[%.*s%*s] %zu/%zu points, %zu failing",
 			    filled, "########################################",
 			    width - filled, "", done, n, failing);
