@@ -241,6 +241,65 @@ START_TEST(test_stats_get_checks_its_arguments)
 }
 END_TEST
 
+#ifdef EVMM_HAVE_PTHREAD
+#include <pthread.h>
+
+enum { THREADS = 4, ROUNDS = 20000 };
+
+/* Each thread: ROUNDS malloc/free pairs through libevmm. */
+static void *
+allocate_rounds(void *arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < ROUNDS; i++)
+		event_mm_free_(event_mm_malloc_(24));
+	return NULL;
+}
+
+static void
+run_threads(void)
+{
+	pthread_t t[THREADS];
+	int i;
+
+	for (i = 0; i < THREADS; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, allocate_rounds,
+		    NULL), 0);
+	for (i = 0; i < THREADS; i++)
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+}
+
+/* Shared counters lose no update when threads allocate at once (and,
+ * in the ThreadSanitizer build, race on nothing). */
+START_TEST(test_stats_count_every_thread)
+{
+	struct evmm_stats s;
+
+	run_threads();
+	s = stats();
+	ck_assert_uint_eq(s.malloc_calls, THREADS * ROUNDS);
+	ck_assert_uint_eq(s.free_calls, THREADS * ROUNDS);
+	ck_assert_uint_eq(s.live_blocks, 0);
+}
+END_TEST
+
+START_TEST(test_injection_counts_every_thread)
+{
+	struct evmm_stats s;
+
+	ck_assert_int_eq(evmm_fault_set("every=4"), 0);
+	run_threads();
+	s = stats();
+	/* Allocations are numbered across threads: exactly a quarter fail,
+	 * whichever thread makes them. */
+	ck_assert_uint_eq(s.injected_failures, THREADS * ROUNDS / 4);
+	ck_assert_uint_eq(s.live_blocks, 0);
+}
+END_TEST
+#endif /* EVMM_HAVE_PTHREAD */
+
 #endif /* EVMM_FAULT_INJECTION_IMPLEMENTED */
 
 Suite *
@@ -249,6 +308,7 @@ make_stats_suite(void)
 	Suite *s = suite_create("stats");
 #ifdef EVMM_FAULT_INJECTION_IMPLEMENTED
 	TCase *tc = tcase_create("Core");
+
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_stats_match_counting_allocator);
@@ -259,6 +319,14 @@ make_stats_suite(void)
 	tcase_add_test(tc, test_stats_off_count_nothing_and_on_resets);
 	tcase_add_test(tc, test_stats_get_checks_its_arguments);
 	suite_add_tcase(s, tc);
+#ifdef EVMM_HAVE_PTHREAD
+	tc = tcase_create("Threads");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_stats_count_every_thread);
+	tcase_add_test(tc, test_injection_counts_every_thread);
+	suite_add_tcase(s, tc);
+#endif
 #endif
 	return s;
 }
