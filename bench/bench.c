@@ -133,41 +133,40 @@ install_classic(void)
 #endif
 }
 
+#ifdef EVMM_SET_ALLOCATOR_IMPLEMENTED
+/* The forwarding hooks with a context, installed with @p flags. */
+static int
+install_ctx_hooks(unsigned flags)
+{
+	struct evmm_allocator a;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.flags = flags;
+	a.malloc_fn = ctx_malloc;
+	a.realloc_fn = ctx_realloc;
+	a.free_fn = ctx_free;
+	a.calloc_fn = ctx_calloc;
+	return evmm_set_allocator(&a);
+}
+
+static int
+install_keeps_errno(void)
+{
+	/* ctx_free() forwards to glibc's free(), which keeps errno. */
+	return install_ctx_hooks(EVMM_ALLOCATOR_FREE_KEEPS_ERRNO);
+}
+#endif
+
 static int
 install_checked(void)
 {
 #ifdef EVMM_SET_ALLOCATOR_IMPLEMENTED
-	struct evmm_allocator a;
-
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.malloc_fn = ctx_malloc;
-	a.realloc_fn = ctx_realloc;
-	a.free_fn = ctx_free;
-	a.calloc_fn = ctx_calloc;
-	return evmm_set_allocator(&a);
+	return install_ctx_hooks(0);
 #else
 	return -1;
 #endif
 }
-
-#ifdef EVMM_SET_ALLOCATOR_IMPLEMENTED
-static int
-install_keeps_errno(void)
-{
-	struct evmm_allocator a;
-
-	/* ctx_free() forwards to glibc's free(), which keeps errno. */
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.flags = EVMM_ALLOCATOR_FREE_KEEPS_ERRNO;
-	a.malloc_fn = ctx_malloc;
-	a.realloc_fn = ctx_realloc;
-	a.free_fn = ctx_free;
-	a.calloc_fn = ctx_calloc;
-	return evmm_set_allocator(&a);
-}
-#endif
 
 #ifdef EVMM_FAULT_INJECTION_IMPLEMENTED
 static int
