@@ -11,7 +11,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,23 +24,11 @@
 
 #include "event2/evmm_debug.h"
 #include "instrument-internal.h"
+#include "parse-internal.h"
 
 /* --- Fault injection --------------------------------------------------- */
 
-enum fault_mode { FAULT_OFF, FAULT_NTH, FAULT_EVERY, FAULT_WINDOW,
-	FAULT_RANDOM };
-
-/* Probabilities are kept in parts per billion: "0.05" is 50000000. */
-#define PPB 1000000000UL
-
-struct fault_spec {
-	enum fault_mode mode;
-	unsigned long first, last;	/* nth: first; every: first; window */
-	unsigned long ppb;		/* random */
-	unsigned long seed;		/* random */
-};
-
-static struct fault_spec fault;
+static struct evmm_fault_spec fault;
 /* Allocations numbered since evmm_fault_set(), from 1. */
 static unsigned long allocations;
 
@@ -53,131 +40,6 @@ static struct evmm_fault_info first;
 static const char *const entry_names[] = {
 	"malloc", "calloc", "strdup", "realloc"
 };
-
-/* A decimal number with no sign or space: the end, or NULL. */
-static const char *
-parse_number(const char *s, unsigned long *out)
-{
-	unsigned long n = 0;
-
-	if (*s < '0' || *s > '9')
-		return NULL;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (n > (ULONG_MAX - (unsigned long)(*s - '0')) / 10)
-			return NULL;
-		n = n * 10 + (unsigned long)(*s - '0');
-	}
-	*out = n;
-	return s;
-}
-
-/* "0.05", "1", "1.0", ".5": a fraction in (0, 1], in parts per billion. */
-static const char *
-parse_probability(const char *s, unsigned long *ppb)
-{
-	unsigned long whole = 0, frac = 0, scale = PPB;
-
-	if (*s >= '0' && *s <= '9') {
-		s = parse_number(s, &whole);
-		if (s == NULL || whole > 1)
-			return NULL;
-	} else if (*s != '.') {
-		return NULL;
-	}
-	if (*s == '.') {
-		s++;
-		if (*s < '0' || *s > '9')
-			return NULL;
-		for (; *s >= '0' && *s <= '9'; s++) {
-			if (scale == 1)
-				return NULL;	/* more than nine digits */
-			scale /= 10;
-			frac += (unsigned long)(*s - '0') * scale;
-		}
-	}
-	if (whole == 1 && frac != 0)
-		return NULL;
-	*ppb = whole * PPB + frac;
-	return *ppb == 0 ? NULL : s;
-}
-
-/* Parses spec into out; on error, returns what is wrong. */
-static const char *
-parse_fault(const char *spec, struct fault_spec *out)
-{
-	const char *s;
-	struct fault_spec f;
-
-	memset(&f, 0, sizeof(f));
-	if (spec == NULL || *spec == '\0' || strcmp(spec, "off") == 0) {
-		*out = f;
-		return NULL;
-	}
-	if (strncmp(spec, "nth=", 4) == 0 || strncmp(spec, "every=", 6) == 0) {
-		f.mode = spec[0] == 'n' ? FAULT_NTH : FAULT_EVERY;
-		s = parse_number(strchr(spec, '=') + 1, &f.first);
-		if (s == NULL || *s != '\0')
-			return "N must be a decimal number";
-		if (f.first == 0)
-			return "N must be at least 1 (allocations count from 1)";
-	} else if (strncmp(spec, "window=", 7) == 0) {
-		f.mode = FAULT_WINDOW;
-		s = parse_number(spec + 7, &f.first);
-		if (s == NULL || *s != '-')
-			return "the window must be A-B, two decimal numbers";
-		s = parse_number(s + 1, &f.last);
-		if (s == NULL || *s != '\0')
-			return "the window must be A-B, two decimal numbers";
-		if (f.first == 0 || f.first > f.last)
-			return "the window A-B needs 1 <= A <= B";
-	} else if (strncmp(spec, "random=", 7) == 0) {
-		f.mode = FAULT_RANDOM;
-		s = parse_probability(spec + 7, &f.ppb);
-		if (s == NULL)
-			return "P must be a decimal fraction above 0 and at most 1,"
-			    " with at most nine digits after the point";
-		if (strncmp(s, ",seed=", 6) == 0) {
-			s = parse_number(s + 6, &f.seed);
-			if (s == NULL)
-				return "the seed must be a decimal number";
-		}
-		if (*s != '\0')
-			return "random=P may be followed only by ,seed=S";
-	} else {
-		return "unknown mode";
-	}
-	*out = f;
-	return NULL;
-}
-
-/* A well-mixed 64-bit function of the seed and the allocation's number,
- * so that a random run repeats exactly, whatever the threads do. */
-static uint64_t
-mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-static int
-fault_hits(const struct fault_spec *f, unsigned long n)
-{
-	switch (f->mode) {
-	case FAULT_NTH:
-		return n == f->first;
-	case FAULT_EVERY:
-		return n % f->first == 0;
-	case FAULT_WINDOW:
-		return n >= f->first && n <= f->last;
-	case FAULT_RANDOM:
-		return mix(((uint64_t)f->seed << 32) ^ n) % PPB < f->ppb;
-	case FAULT_OFF:
-		break;
-	}
-	return 0;
-}
 
 /* --- Statistics -------------------------------------------------------- */
 
@@ -199,7 +61,7 @@ static void write_report(void);
 static void
 update_instrumented(void)
 {
-	evmm_mm_instrument_(fault.mode != FAULT_OFF || stats_on ||
+	evmm_mm_instrument_(fault.mode != EVMM_FAULT_OFF || stats_on ||
 	    report_path != NULL);
 }
 
@@ -250,7 +112,7 @@ evmm_instr_begin_(enum evmm_entry entry, size_t sz, void *caller)
 	if (sz == 0)
 		return 0;	/* realloc(p, 0) frees; it allocates nothing */
 	n = EVMM_ADD_RELAXED(&allocations, 1);
-	if (!fault_hits(&fault, n))
+	if (!evmm_fault_hits_(&fault, n))
 		return 0;
 	if (EVMM_LOAD_RELAXED(&stats_on))
 		EVMM_ADD_RELAXED(&st.injected, 1);
@@ -312,9 +174,9 @@ evmm_instr_free_(void *ptr)
 int
 evmm_fault_set(const char *spec)
 {
-	struct fault_spec f;
+	struct evmm_fault_spec f;
 
-	if (parse_fault(spec, &f) != NULL) {
+	if (evmm_parse_fault_(spec, &f) != NULL) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -462,12 +324,12 @@ static void
 read_environment(void)
 {
 	const char *v, *why;
-	struct fault_spec f;
+	struct evmm_fault_spec f;
 
 	v = getenv("EVMM_STATS");
-	if (v != NULL && strcmp(v, "1") == 0)
+	if (evmm_parse_switch_(v) == 1)
 		evmm_stats_enable(1);
-	else if (v != NULL && *v != '\0' && strcmp(v, "0") != 0)
+	else if (evmm_parse_switch_(v) < 0)
 		refuse("EVMM_STATS", v, "not a switch", "1 or 0");
 
 	v = getenv("EVMM_REPORT");
@@ -482,7 +344,7 @@ read_environment(void)
 
 	v = getenv("EVMM_FAULT");
 	if (v != NULL) {
-		why = parse_fault(v, &f);
+		why = evmm_parse_fault_(v, &f);
 		if (why != NULL)
 			refuse("EVMM_FAULT", v, why, fault_grammar);
 		else

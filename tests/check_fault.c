@@ -67,6 +67,11 @@ static const char *const good_specs[] = {
 	"off", "", "nth=1", "nth=4294967295", "every=3", "window=2-5",
 	"window=4-4", "random=0.5", "random=1", "random=1.0", "random=.25",
 	"random=0.000000001", "random=0.05,seed=42",
+	/* Numbers are 64-bit everywhere: 2^64 - 1 is the largest. */
+	"nth=18446744073709551615", "every=18446744073709551615",
+	"window=1-18446744073709551615",
+	"window=18446744073709551615-18446744073709551615",
+	"random=0.5,seed=18446744073709551615",
 };
 
 static const char *const bad_specs[] = {
@@ -76,6 +81,10 @@ static const char *const bad_specs[] = {
 	"random=0.0", "random=1.5", "random=2", "random=0.1234567891",
 	"random=abc", "random=.", "random=0.5,seed=", "random=0.5,seed=x",
 	"random=0.5,foo=1", "random=0.5,", "bogus", "NTH=1", " nth=1", "nth",
+	/* 2^64 */
+	"nth=18446744073709551616", "every=18446744073709551616",
+	"window=1-18446744073709551616", "window=18446744073709551616-1",
+	"random=0.5,seed=18446744073709551616",
 };
 
 START_TEST(test_fault_set_accepts_grammar)
@@ -150,6 +159,37 @@ START_TEST(test_random_repeats_for_a_seed)
 	 * and the seed makes the outcome fixed anyway. */
 	ck_assert_int_ge(n, 6);
 	ck_assert_int_le(n, 26);
+}
+END_TEST
+
+START_TEST(test_numbers_above_32_bits_are_not_truncated)
+{
+	/* 2^32 + 1 and 2^32 + 2: cut to 32 bits they would be 1 and 2. */
+	ck_assert_int_eq(evmm_fault_set("nth=4294967297"), 0);
+	ck_assert_uint_eq(failures_in(4), 0);
+	ck_assert_int_eq(evmm_fault_set("every=4294967298"), 0);
+	ck_assert_uint_eq(failures_in(4), 0);
+	ck_assert_int_eq(evmm_fault_set("window=4294967297-4294967298"), 0);
+	ck_assert_uint_eq(failures_in(4), 0);
+}
+END_TEST
+
+START_TEST(test_random_uses_the_whole_seed)
+{
+	unsigned long low, high, top, zero;
+
+	/* Seeds that differ only above bit 31 give different patterns. */
+	ck_assert_int_eq(evmm_fault_set("random=0.5,seed=1"), 0);
+	low = failures_in(32);
+	ck_assert_int_eq(evmm_fault_set("random=0.5,seed=4294967297"), 0);
+	high = failures_in(32);
+	ck_assert_uint_ne(low, high);
+	ck_assert_int_eq(evmm_fault_set("random=0.5,seed=0"), 0);
+	zero = failures_in(32);
+	ck_assert_int_eq(evmm_fault_set("random=0.5,seed=9223372036854775808"),
+	    0);	/* 2^63 */
+	top = failures_in(32);
+	ck_assert_uint_ne(zero, top);
 }
 END_TEST
 
@@ -310,7 +350,9 @@ make_fault_suite(void)
 	tcase_add_test(tc, test_every_fails_each_multiple);
 	tcase_add_test(tc, test_window_fails_a_range);
 	tcase_add_test(tc, test_random_repeats_for_a_seed);
+	tcase_add_test(tc, test_random_uses_the_whole_seed);
 	tcase_add_test(tc, test_random_one_fails_all);
+	tcase_add_test(tc, test_numbers_above_32_bits_are_not_truncated);
 	tcase_add_test(tc, test_every_entry_point_counts_and_fails);
 	tcase_add_test(tc, test_calls_that_ask_for_nothing_are_not_counted);
 	tcase_add_test(tc, test_injected_failure_skips_program_allocator);

@@ -62,7 +62,8 @@ extern "C" {
  *   point (0 < P <= 1: "0.05" is one in twenty), chosen from S (0 if not
  *   given) and the allocation's number, so that a run can be repeated.
  *
- * Numbers are decimal, with no sign or spaces.  The same grammar is read
+ * Numbers are decimal, with no sign or spaces, and at most 2^64 - 1
+ * (18446744073709551615); every digit of S counts.  The same grammar is read
  * from the EVMM_FAULT environment variable.
  *
  * Call it while no other thread allocates through libevmm.
