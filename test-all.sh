@@ -13,6 +13,10 @@
 #              that evmm-torture's tests use cannot read clang's DWARF 5)
 #   sanitize   gcc with AddressSanitizer and UndefinedBehaviorSanitizer
 # and the default variant once more with gcc and ThreadSanitizer;
+#   fuzz       the libFuzzer targets in fuzz/ (fuzz/run.sh), built with
+#              clang, ASan and UBSan from the clang build's configuration,
+#              each run for a bounded time, about 2.5 minutes in all
+#              (skipped without clang's fuzzer runtime);
 # then, across variants:
 #   side-by-side  both gcc builds installed into one staged prefix
 #                 (tests/side-by-side.sh)
@@ -27,7 +31,8 @@
 # N skipped", and exits non-zero if anything failed.
 #
 # Needs: autoconf automake libtool pkgconf check gcc g++ clang valgrind
-# mandoc, and optionally gcc-mingw-w64-x86-64-win32 and debhelper
+# mandoc libclang-rt-14-dev, and optionally gcc-mingw-w64-x86-64-win32
+# and debhelper
 # (README.md has the apt-get line).  EVMM_JOBS sets make's -j.
 
 set -u
@@ -178,6 +183,18 @@ done
 tsan="-fsanitize=thread"
 build "tsan-default" "" CC=gcc CXX=g++ \
     CFLAGS="-O1 -g $tsan" LDFLAGS="$tsan"
+
+# The parsers of the environment, which a hostile caller controls,
+# against references written apart from them.  Each target is one test;
+# its line says how many inputs it ran.
+if [ -f "$top/clang-default/config.h" ]; then
+	tap "fuzz" "$top/fuzz.out" \
+	    "$srcdir/fuzz/run.sh" "$top/clang-default" "$top/fuzz"
+	grep -E '^ok [0-9]+ - ' "$top/fuzz.out" | sed 's/^ok [0-9]* - /    /'
+else
+	failed=$((failed + 1))
+	say "FAIL: fuzz: the clang build was not configured, so it could not run"
+fi
 
 if [ -n "$sbs_default" ] && [ -n "$sbs_nomm" ]; then
 	tap "side-by-side" "$top/side-by-side.out" env CC=gcc \

@@ -1,0 +1,38 @@
+/*
+ * Copyright (c) 2026 The libevmm authors.  See COPYING (BSD 3-clause).
+ */
+/*
+ * The fuzz targets' oracle: the grammars of EVMM_FAULT and EVMM_STATS
+ * written a second time, apart from lib/parse.c and deliberately plainer
+ * (split at the separators, then check each piece), from the words of
+ * evmm_fault_set(3) and libevmm(3).  Where the two disagree, one of them
+ * is wrong.
+ */
+#ifndef EVMM_FUZZ_REFERENCE_H_INCLUDED_
+#define EVMM_FUZZ_REFERENCE_H_INCLUDED_
+
+#include <stdint.h>
+
+enum ref_mode { REF_OFF, REF_NTH, REF_EVERY, REF_WINDOW, REF_RANDOM };
+
+struct ref_spec {
+	enum ref_mode mode;
+	uint64_t first, last;	/* nth, every: first; window: both */
+	uint32_t ppb;		/* random: parts per billion, 1 to 10^9 */
+	uint64_t seed;		/* random */
+};
+
+/* 1 and *out filled in when spec follows the grammar, else 0. */
+int ref_parse_fault(const char *spec, struct ref_spec *out);
+
+/* Whether allocation n (n >= 1) fails, for every mode but random. */
+int ref_fails(const struct ref_spec *spec, uint64_t n);
+
+/* EVMM_STATS: 1 on, 0 off (unset, empty or "0"), -1 not a switch. */
+int ref_switch(const char *value);
+
+/* Writes s to stderr with every byte outside printable ASCII escaped,
+ * for the message before an oracle aborts. */
+void ref_print_input(const char *what, const char *s);
+
+#endif /* EVMM_FUZZ_REFERENCE_H_INCLUDED_ */

@@ -1,0 +1,120 @@
+#!/bin/sh
+# Build the libFuzzer targets in fuzz/ with clang, AddressSanitizer and
+# UndefinedBehaviorSanitizer, and run each for a bounded time.
+#
+#   fuzz/run.sh BUILDDIR WORKDIR
+#
+# BUILDDIR is a configured build of the default variant (for config.h and
+# event2/event-config.h); the targets are built from the sources, not
+# from its objects, with coverage instrumentation.  WORKDIR receives the
+# programs, the corpora they grow (the committed seeds in fuzz/corpus are
+# only read), their logs and any crashing input.
+#
+# Prints TAP, one line per target with the number of inputs it ran.  A
+# crash, a sanitizer report or a broken oracle is "not ok"; without
+# clang's libFuzzer runtime the whole run is skipped, with the reason.
+#
+# EVMM_FUZZ_SECONDS (default 60) bounds each of fault_spec and fault_set;
+# stats_switch, a three-way switch, gets a fifth of it.  FUZZ_CC names
+# the compiler (default clang).
+
+set -u
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+if [ $# -ne 2 ]; then
+	echo "usage: $0 BUILDDIR WORKDIR" >&2
+	exit 2
+fi
+builddir=$(cd "$1" && pwd) || exit 2
+work=$2
+cc=${FUZZ_CC:-clang}
+seconds=${EVMM_FUZZ_SECONDS:-60}
+mkdir -p "$work" && work=$(cd "$work" && pwd) || exit 2
+
+# The library must not read the fuzzer's environment.
+unset EVMM_FAULT EVMM_STATS EVMM_REPORT
+
+if [ ! -f "$builddir/config.h" ] ||
+    [ ! -f "$builddir/include/event2/event-config.h" ]; then
+	echo "Bail out! $builddir is not a configured build of libevmm"
+	exit 1
+fi
+if grep -q '^#define EVENT__DISABLE_MM_REPLACEMENT' \
+    "$builddir/include/event2/event-config.h"; then
+	echo "Bail out! $builddir is the disabled variant, which has no" \
+	    "fault injection; give a build of the default one"
+	exit 1
+fi
+
+san="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
+cflags="-g -O1 -fno-omit-frame-pointer $san -Wall -Wextra -Werror"
+cppflags="-I$builddir -I$builddir/include -I$srcdir/include -I$srcdir/lib"
+
+# Can clang link a fuzzer at all?  Debian's clang needs the runtime
+# from libclang-rt-14-dev (or the one matching its version).
+probe=$work/probe
+printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+    'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);' \
+    'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)' \
+    '{ (void)d; (void)n; return 0; }' >"$probe.c"
+if ! command -v "$cc" >/dev/null 2>&1; then
+	echo "1..0 # SKIP $cc not found (Debian: apt-get install clang libclang-rt-14-dev)"
+	exit 0
+fi
+if ! "$cc" $san -o "$probe" "$probe.c" >"$probe.log" 2>&1; then
+	echo "1..0 # SKIP $cc cannot link -fsanitize=fuzzer,address,undefined:" \
+	    "$(grep -m 1 -i error "$probe.log")" \
+	    "(Debian: apt-get install libclang-rt-14-dev)"
+	exit 0
+fi
+
+echo "1..3"
+n=0
+
+# fuzz NAME SECONDS CORPUS [DICTIONARY] -- SOURCES...: build, run, report.
+fuzz() {
+	name=$1 secs=$2 corpus=$3
+	shift 3
+	dict=
+	if [ "$1" != -- ]; then
+		dict="-dict=$1"
+		shift
+	fi
+	shift
+	n=$((n + 1))
+	prog=$work/fuzz_$name
+	log=$work/$name.log
+	if ! "$cc" $cppflags -DEVMM_BUILDING_LIBRARY $cflags -o "$prog" "$@" \
+	    >"$work/$name.build.log" 2>&1; then
+		echo "not ok $n - $name: does not build"
+		sed 's/^/# /' "$work/$name.build.log" | tail -n 30
+		return
+	fi
+	rm -rf "$work/corpus-$name" "$work/$name"-*
+	mkdir -p "$work/corpus-$name"
+	ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	"$prog" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
+	    -print_final_stats=1 -artifact_prefix="$work/$name-" $dict \
+	    "$work/corpus-$name" "$corpus" >"$log" 2>&1
+	status=$?
+	runs=$(sed -n 's/^Done \([0-9][0-9]*\) runs in \([0-9][0-9]*\) second.*/\1 runs in \2 s/p' "$log")
+	cov=$(sed -n 's/.*cov: \([0-9][0-9]*\).*/\1/p' "$log" | tail -n 1)
+	if [ $status -eq 0 ] && [ -n "$runs" ]; then
+		echo "ok $n - $name: $runs, coverage $cov, nothing found"
+	else
+		echo "not ok $n - $name: exit status $status (log: $log)"
+		grep -E -A 12 'oracle failed|ERROR: |runtime error|deadly signal' \
+		    "$log" | head -n 40 | sed 's/^/# /'
+		ls "$work/$name"-* 2>/dev/null | sed 's/^/# input: /'
+	fi
+}
+
+fz=$srcdir/fuzz
+lib=$srcdir/lib
+fuzz fault_spec "$seconds" "$fz/corpus/fault_spec" "$fz/fault_spec.dict" -- \
+    "$fz/fuzz_fault_spec.c" "$fz/reference.c" "$lib/parse.c"
+fuzz fault_set "$seconds" "$fz/corpus/fault_spec" "$fz/fault_spec.dict" -- \
+    "$fz/fuzz_fault_set.c" "$fz/reference.c" "$lib/mm.c" \
+    "$lib/instrument.c" "$lib/parse.c" "$lib/version.c"
+fuzz stats_switch $(( (seconds + 4) / 5 )) "$fz/corpus/stats_switch" -- \
+    "$fz/fuzz_stats_switch.c" "$fz/reference.c" "$lib/parse.c"
