@@ -47,7 +47,6 @@ fi
 
 san="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 cflags="-g -O1 -fno-omit-frame-pointer $san -Wall -Wextra -Werror"
-cppflags="-I$builddir -I$builddir/include -I$srcdir/include -I$srcdir/lib"
 
 # Can clang link a fuzzer at all?  Debian's clang needs the runtime
 # from libclang-rt-14-dev (or the one matching its version).
@@ -83,7 +82,9 @@ fuzz() {
 	n=$((n + 1))
 	prog=$work/fuzz_$name
 	log=$work/$name.log
-	if ! "$cc" $cppflags -DEVMM_BUILDING_LIBRARY $cflags -o "$prog" "$@" \
+	# $cflags holds no paths: it is split into words on purpose.
+	if ! "$cc" -I"$builddir" -I"$builddir/include" -I"$srcdir/include" \
+	    -I"$srcdir/lib" -DEVMM_BUILDING_LIBRARY $cflags -o "$prog" "$@" \
 	    >"$work/$name.build.log" 2>&1; then
 		echo "not ok $n - $name: does not build"
 		sed 's/^/# /' "$work/$name.build.log" | tail -n 30
@@ -94,7 +95,7 @@ fuzz() {
 	ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	"$prog" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
-	    -print_final_stats=1 -artifact_prefix="$work/$name-" $dict \
+	    -print_final_stats=1 -artifact_prefix="$work/$name-" ${dict:+"$dict"} \
 	    "$work/corpus-$name" "$corpus" >"$log" 2>&1
 	status=$?
 	runs=$(sed -n 's/^Done \([0-9][0-9]*\) runs in \([0-9][0-9]*\) second.*/\1 runs in \2 s/p' "$log")
