@@ -54,12 +54,15 @@ ok_if "it runs with lib$EVMM_NAME.so preloaded" \
     env LD_PRELOAD="$preload" EVMM_REPORT="$PWD/$dir/report" \
     LD_DEBUG=bindings LD_DEBUG_OUTPUT="$PWD/$dir/ld" "$dir/prog"
 
-# LD_DEBUG_OUTPUT appends the process id.
-bindings=$(cat "$dir"/ld.* 2>/dev/null)
+# LD_DEBUG_OUTPUT appends the process id.  The bindings stay in a file:
+# under a sanitizer they are too many for an argument list.
+bindings=$dir/bindings
+cat "$dir"/ld.* >"$bindings" 2>/dev/null
 if [ "$MM_REPLACEMENT" = yes ]; then
 	ok_if "libevent's event_mm_malloc_ binds to lib$EVMM_NAME.so" \
-	    matches "$bindings" -E "libevent[^ ]* .* to [^ ]*lib$EVMM_NAME\.so.*event_mm_malloc_'"
-	printf '%s\n' "$bindings" | grep "event_mm_malloc_'" | sed 's/^/# /'
+	    grep -q -E "libevent[^ ]* .* to [^ ]*lib$EVMM_NAME\.so.*event_mm_malloc_'" \
+	    "$bindings"
+	grep "event_mm_malloc_'" "$bindings" | sed 's/^/# /'
 	# The program makes no call to libevmm itself: every allocation
 	# counted is libevent's.
 	calls=$(awk -F= '$1 ~ /^(malloc|calloc|strdup|realloc)_calls$/ {
@@ -69,9 +72,10 @@ if [ "$MM_REPLACEMENT" = yes ]; then
 	    test "${calls:-0}" -gt 0
 else
 	# This variant defines no event_mm_*_: libevent keeps its own.
-	ok_if "libevent's event_mm_malloc_ stays libevent's own" sh -c \
-	    '! printf "%s\n" "$1" | grep -E "to [^ ]*lib$2\.so.*event_mm_malloc_"' \
-	    sh "$bindings" "$EVMM_NAME"
+	ok_if "libevent's event_mm_malloc_ stays libevent's own" \
+	    grep -q -E "libevent[^ ]* .* to [^ ]*libevent[^ ]* .*event_mm_malloc_'" \
+	    "$bindings"
+	grep "event_mm_malloc_'" "$bindings" | sed 's/^/# /'
 fi
 rm -rf "$dir"
 tap_done
