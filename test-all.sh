@@ -5,10 +5,12 @@
 #
 # each built out of tree (VPATH) under _build/, with warnings as errors:
 #   gcc        make check, then the Check suite again in one process
-#              (CK_FORK=no) under valgrind, then make distcheck, then the
-#              benchmark once with tiny counts (it must run); the
-#              disabled variant is built as a distribution's second
-#              package, --with-variant-suffix=nomm
+#              (CK_FORK=no) under valgrind, then make distcheck, then
+#              make dist and every git-tracked file checked to be in the
+#              tarball (tests/dist-files.sh), the ABI against abi/
+#              (make abi-check), then the benchmark once with tiny counts
+#              (it must run); the disabled variant is built as a
+#              distribution's second package, --with-variant-suffix=nomm
 #   clang      -std=c99 -pedantic, make check (DWARF 4: the valgrind
 #              that evmm-torture's tests use cannot read clang's DWARF 5)
 #   sanitize   gcc with AddressSanitizer and UndefinedBehaviorSanitizer
@@ -20,20 +22,23 @@
 # then, across variants:
 #   side-by-side  both gcc builds installed into one staged prefix
 #                 (tests/side-by-side.sh)
-#   mingw         cross-built for Windows, DLL exports checked
-#                 (tests/mingw.sh; skipped without the cross-compiler)
+#   mingw         cross-built for Windows, DLL exports checked, and the
+#                 programs run under wine (tests/mingw.sh; skipped
+#                 without the cross-compiler, the runs without wine64)
 #   debian        the example packaging in packaging/debian built with
-#                 dpkg-buildpackage and inspected (tests/debian.sh;
+#                 dpkg-buildpackage from the gcc-default tarball,
+#                 checked with lintian and inspected (tests/debian.sh;
 #                 skipped without debhelper)
 #
 # Every Check test and scripted check counts as one test; so does each
-# distcheck and each build.  Ends with one line, "N passed, N failed,
-# N skipped", and exits non-zero if anything failed.
+# distcheck and each build.  Ends with the list of what was skipped and
+# why, then one line, "N passed, N failed, N skipped", and exits non-zero
+# if anything failed.
 #
 # Needs: autoconf automake libtool pkgconf check gcc g++ clang valgrind
-# mandoc libclang-rt-14-dev, and optionally gcc-mingw-w64-x86-64-win32
-# and debhelper
-# (README.md has the apt-get line).  EVMM_JOBS sets make's -j.
+# mandoc libclang-rt-14-dev, and optionally libevent-dev, abigail-tools,
+# gcc-mingw-w64-x86-64-win32, wine64, debhelper and lintian (README.md
+# has the apt-get line).  EVMM_JOBS sets make's -j.
 
 set -u
 srcdir=$(cd "$(dirname "$0")" && pwd)
@@ -41,6 +46,9 @@ cd "$srcdir" || exit 2
 jobs=${EVMM_JOBS:-$(nproc 2>/dev/null || echo 2)}
 top=$srcdir/_build
 passed=0 failed=0 skipped=0
+mkdir -p "$top"
+skips=$top/skipped.txt
+: >"$skips"
 
 say() { printf '%s\n' "$*"; }
 
@@ -87,6 +95,9 @@ check() {
 	fi
 	grep -h -E -A 20 '^(FAIL|ERROR|XPASS)' "$check_dir"/tests/*.log \
 	    2>/dev/null | sed 's/^/    /'
+	# "SKIP: tests/x.sh 3 - what # SKIP why", or "SKIP: tests/x.sh - why".
+	find "$check_dir/tests" -name '*.log' -exec grep -h '^SKIP:' {} + \
+	    2>/dev/null | sed "s|^SKIP: |$check_name: |" >>"$skips"
 }
 
 # tap NAME LOG COMMAND...: run a script that prints TAP outside make
@@ -107,7 +118,10 @@ tap() {
 		skipped=$((skipped + 1))
 		grep -E '^1\.\.0 # SKIP' "$tap_log" |
 		    sed "s/^1\.\.0 # /SKIP: $tap_name: /"
+		sed -n "s/^1\.\.0 # SKIP */$tap_name: /p" "$tap_log" >>"$skips"
 	fi
+	sed -n "s/^ok [0-9]* *-* *\(.*\) # SKIP \(.*\)/$tap_name: \1 - \2/p" \
+	    "$tap_log" >>"$skips"
 	if [ $tap_status -ne 0 ] || grep -q '^Bail out!' "$tap_log" ||
 	    ! grep -q -E '^1\.\.[0-9]+' "$tap_log"; then
 		failed=$((failed + 1))
@@ -145,7 +159,7 @@ if [ -d .git ] || [ ! -x configure ]; then
 	    autoreconf -fi --warnings=all,error
 fi
 
-sbs_default= sbs_nomm=
+sbs_default= sbs_nomm= release=
 for variant in default disabled; do
 	if [ $variant = default ]; then vflags=; else
 		vflags=--disable-malloc-replacement; fi
@@ -164,6 +178,18 @@ for variant in default disabled; do
 		step "gcc-$variant: make distcheck" "$gb/distcheck.out" \
 		    make -C "$gb" -j"$jobs" distcheck \
 		    DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+		# The release is the tarball: it must hold what git tracks,
+		# and the Debian packages are built from it.
+		rm -f "$gb"/*.tar.gz
+		if step "gcc-$variant: make dist" "$gb/dist.out" \
+		    make -C "$gb" dist; then
+			tarball=$(ls "$gb"/*.tar.gz)
+			[ $variant = default ] && release=$tarball
+			tap "gcc-$variant: dist-files" "$gb/dist-files.out" \
+			    "$srcdir/tests/dist-files.sh" "$tarball"
+		fi
+		tap "gcc-$variant: abi-check" "$gb/abi-check.out" \
+		    make -s -C "$gb" abi-check
 		# The benchmark's figures are reported by make bench, never
 		# asserted; here it only has to run.
 		step "gcc-$variant: make bench (smoke)" "$gb/bench.out" \
@@ -206,7 +232,17 @@ fi
 
 tap "mingw" "$top/mingw.out" "$srcdir/tests/mingw.sh" "$top/mingw"
 
-tap "debian" "$top/debian.out" "$srcdir/tests/debian.sh" "$top/debian"
+if [ -n "$release" ]; then
+	tap "debian" "$top/debian.out" \
+	    "$srcdir/tests/debian.sh" "$release" "$top/debian"
+else
+	failed=$((failed + 1))
+	say "FAIL: debian: gcc-default made no tarball to package"
+fi
 
+if [ -s "$skips" ]; then
+	say "Skipped, and why:"
+	sed 's/^/  /' "$skips"
+fi
 say "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -12,10 +12,20 @@ else
 	list="$top_srcdir/tests/exports-disabled.txt"
 fi
 
+# Where the linker took a version script, the build wrote it beside the
+# library: every export then carries its node, which nm also lists as an
+# absolute (A) symbol of its own.
+map="$top_builddir/$EVMM_NAME.map"
+node=
+[ -f "$map" ] && node=$(sed -n '1s/ .*//p' "$map")
+dynsyms=$(${NM:-nm} -D --defined-only "$lib")
+
 # Global symbols that the library defines: BSD nm types in upper case,
-# less U (undefined).
-exported=$(${NM:-nm} -D --defined-only "$lib" |
-	awk 'NF == 3 && $2 ~ /^[A-TV-Z]$/ { print $3 }' | LC_ALL=C sort)
+# less U (undefined), without their version.
+exported=$(printf '%s\n' "$dynsyms" |
+	awk -v node="$node" 'NF == 3 && $2 ~ /^[A-TV-Z]$/ &&
+	    !($2 == "A" && $3 == node) { sub(/@.*/, "", $3); print $3 }' |
+	LC_ALL=C sort)
 expected=$(grep -v '^#' "$list" | LC_ALL=C sort)
 
 for sym in $expected; do
@@ -24,4 +34,15 @@ done
 extra=$(printf '%s\n' "$exported" | grep -vxF "$expected")
 ok_if "exports nothing that is not in ${list##*/}" test -z "$extra"
 [ -z "$extra" ] || printf '%s\n' "$extra" | sed 's/^/# unexpected: /'
+if [ -n "$node" ]; then
+	unversioned=$(printf '%s\n' "$dynsyms" |
+	    awk -v node="$node" 'NF == 3 && $2 ~ /^[A-TV-Z]$/ &&
+		$2 != "A" && $3 !~ ("@@" node "$") { print $3 }')
+	ok_if "every export has the version node $node" test -z "$unversioned"
+	[ -z "$unversioned" ] ||
+	    printf '%s\n' "$unversioned" | sed 's/^/# not in the node: /'
+else
+	skip "every export has a version node" \
+	    "the linker takes no version script (see configure's output)"
+fi
 tap_done
