@@ -172,4 +172,26 @@ EOF
 ok_if "beside a libevent without allocator replacement, libevmm's macros describe libevmm" \
     $CC -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only \
     -I"$evmm_inc" -isystem "$stage/fake-libevent" "$stage/other.c"
+
+# libevent's directory first on the path, as a libevent installed with an
+# -I of its own can put it: <event2/event.h> is libevent's alone, and
+# libevmm's API is still found by its own names, before or after it.
+cat >"$stage/first.c" <<EOF
+#include <event2/evmm_debug.h>
+#include <event2/event.h>
+#include <event2/evmm.h>
+#if !defined(FAKE_LIBEVENT) || defined(EVENT_SET_MEM_FUNCTIONS_IMPLEMENTED)
+#error "<event2/event.h> is not libevent's alone"
+#endif
+#if defined(EVMM_FAULT_INJECTION_IMPLEMENTED) != $expect
+#error "EVMM_FAULT_INJECTION_IMPLEMENTED does not describe libevmm"
+#endif
+int main(void) {
+	return event_base_new() != 0 &&
+	    evmm_get_version_number() == EVMM_NUMERIC_VERSION;
+}
+EOF
+ok_if "with libevent's headers first on the path, libevmm's API is still found" \
+    $CC -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only \
+    -I"$stage/fake-libevent" -I"$evmm_inc" "$stage/first.c"
 tap_done
