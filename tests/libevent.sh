@@ -88,6 +88,16 @@ ok_if "with_libevent.c builds with pkg-config libevent $EVMM_NAME" \
     build libevent-first libevent $EVMM_NAME
 run libevent-first libevent
 
+# Both declare event_set_mem_functions(), extern "C" in C++ too.
+if $CXX --version >/dev/null 2>&1; then
+	ok_if "with_libevent.c compiles as C++ with both modules' flags" \
+	    $CXX -x c++ -fsyntax-only -Wall -Wextra -Werror -pedantic \
+	    -DEXPECT_MM_REPLACEMENT=$expect -DLIBEVENT_MM=$libevent_mm \
+	    $("$pc" --cflags $EVMM_NAME libevent) "$top_srcdir/tests/with_libevent.c"
+else
+	skip "with_libevent.c compiles as C++" "no C++ compiler ($CXX)"
+fi
+
 # The order is the linker's: the first library named comes first.
 if command -v readelf >/dev/null 2>&1 && [ -x "$stage/evmm-first" ] &&
     [ -x "$stage/libevent-first" ]; then
