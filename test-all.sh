@@ -13,6 +13,8 @@
 #              distribution's second package, --with-variant-suffix=nomm
 #   clang      -std=c99 -pedantic, make check (DWARF 4: the valgrind
 #              that evmm-torture's tests use cannot read clang's DWARF 5)
+#   plain-g    gcc with CFLAGS=-g, no optimisation: make check must pass
+#              with the checks that need tail calls skipped
 #   sanitize   gcc with AddressSanitizer and UndefinedBehaviorSanitizer
 # and the default variant once more with gcc and ThreadSanitizer;
 #   fuzz       the libFuzzer targets in fuzz/ (fuzz/run.sh), built with
@@ -36,7 +38,7 @@
 # if anything failed.
 #
 # Needs: autoconf automake libtool pkgconf check gcc g++ clang valgrind
-# mandoc libclang-rt-14-dev, and optionally libevent-dev, abigail-tools,
+# mandoc libclang-rt-14-dev libevent-dev, and optionally abigail-tools,
 # gcc-mingw-w64-x86-64-win32, wine64, debhelper and lintian (README.md
 # has the apt-get line).  EVMM_JOBS sets make's -j.
 
@@ -198,6 +200,8 @@ for variant in default disabled; do
 
 	build "clang-$variant" "$vflags" CC=clang CXX=clang++ \
 	    CFLAGS="-O2 -gdwarf-4 -std=c99 -pedantic"
+
+	build "plain-g-$variant" "$vflags" CC=gcc CXX=g++ CFLAGS=-g
 
 	san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 	build "sanitize-$variant" "$vflags" CC=gcc CXX=g++ \

@@ -42,18 +42,28 @@ for page in evmm_set_allocator evmm_get_allocator; do
 	ok_if "man page $page(3) is installed" \
 	    test -f "$root$mandir/man3/$page.3"
 done
-ok_if "the generated event-config.h is installed" \
+ok_if "the generated evmm_config.h is installed" \
+    test -f "$headers/evmm_config.h"
+ok_if "event-config.h, libevent's name for it, is installed" \
     test -f "$headers/event-config.h"
-# Nothing but EVENT__ macros and its include guard: no PACKAGE_*,
-# VERSION, STDC_HEADERS or _GNU_SOURCE leaks into a user's build.
+# Nothing but EVENT__ macros, EVENT2_EXPORT_SYMBOL and include guards: no
+# PACKAGE_*, VERSION, STDC_HEADERS or _GNU_SOURCE leaks into a user's build.
 leaks=$(sed -n 's/^[[:space:]]*#[[:space:]]*define[[:space:]]*\([A-Za-z0-9_]*\).*/\1/p' \
-    "$headers/event-config.h" | grep -v -e '^EVENT__' -e '^EVENT2_EVENT_CONFIG_H_INCLUDED_$')
-ok_if "event-config.h defines only EVENT__ macros" test -z "$leaks"
+    "$headers/evmm_config.h" "$headers/event-config.h" | grep -v -e '^EVENT__' \
+    -e '^EVENT2_EXPORT_SYMBOL$' -e '^EVMM_[A-Z_]*_H_INCLUDED_$')
+ok_if "evmm_config.h and event-config.h define only EVENT__ macros" test -z "$leaks"
 [ -z "$leaks" ] || printf '%s\n' "$leaks" | sed 's/^/# leaked: /'
 
 # --- Every header alone ---------------------------------------------------
 
 strict="-Wall -Wextra -Werror -pedantic -fsyntax-only -I$root$includedir/$EVMM_NAME"
+# one_c99_error COMPILE...: it fails with exactly one diagnostic, ours.
+one_c99_error() {
+	c89_out=$("$@" 2>&1) && return 1
+	printf '%s\n' "$c89_out"
+	[ "$(printf '%s\n' "$c89_out" | grep -c -E '(error|warning):')" -eq 1 ] &&
+	    printf '%s\n' "$c89_out" | grep -q "headers need C99"
+}
 if $CXX --version >/dev/null 2>&1; then have_cxx=yes; else have_cxx=no; fi
 for h in "$headers"/*.h; do
 	name=event2/${h##*/}
@@ -71,6 +81,9 @@ for h in "$headers"/*.h; do
 			skip "$name compiles alone as C++" "no C++ compiler ($CXX)"
 		fi
 	done
+	# The headers are C99: a C89 compile stops at one #error saying so.
+	ok_if "$name stops a C89 compile with one #error naming C99" \
+	    one_c99_error $CC -std=c89 $strict -x c "$stage/one.c"
 done
 
 # --- pkg-config and a consumer ---------------------------------------------

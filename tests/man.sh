@@ -5,7 +5,7 @@
 . "$top_srcdir/tests/tap.sh"
 
 man=$top_srcdir/man
-headers=$(echo "$top_srcdir"/include/event2/*.h)
+headers=$(echo "$top_srcdir"/include/event2/*.h "$top_srcdir"/evmm_config.h.in)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/evmm-man.XXXXXX") ||
 	bail_out "cannot make a scratch directory"
 trap 'rm -rf "$scratch"' EXIT

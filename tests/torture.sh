@@ -57,8 +57,8 @@ ok_if "... and no other point fails" matches "$out" -xF "$(summary 5 1 0 0)"
 # The caller is known when event_mm_malloc_() reaches the allocator by a
 # tail call: not at -O0, nor under ThreadSanitizer, whose function-exit
 # hook follows every call.
-case " $CFLAGS " in
-*" -O0 "*|*-fsanitize=thread*)
+case $EVMM_TAIL_CALLS in
+no)
 	skip "... with the entry point and the caller" "no tail calls here" ;;
 *)	ok_if "... with the entry point and the caller" \
 	    matches "$out" -E '^ +3  crashed.* malloc +.*torture_victim' ;;

@@ -8,28 +8,38 @@
  *
  * Code written for libevent's event_set_mem_functions() compiles against
  * this header unchanged.  In a build configured with
- * --disable-malloc-replacement (EVENT__DISABLE_MM_REPLACEMENT is defined in
- * event2/event-config.h) nothing here is declared, and
+ * --disable-malloc-replacement (EVENT__EVMM_DISABLE_MM_REPLACEMENT is
+ * defined in event2/evmm_config.h) nothing here is declared, and
  * EVENT_SET_MEM_FUNCTIONS_IMPLEMENTED is not defined: test that macro
  * before calling.
  *
  * It includes event2/evmm.h, so that one include gives the whole API, as
- * libevent's event2/event.h does for libevent.
+ * libevent's event2/event.h does for libevent, and event2/event-config.h,
+ * as libevent's does.
+ *
+ * Beside libevent: when libevent's own event2/event.h is further down the
+ * include path (libevent's development files are installed), this header
+ * includes it as well, so that a program using both libraries can include
+ * <event2/event.h> with libevmm's include directory on its path.  Both
+ * declare event_set_mem_functions(), with the same prototype.  Then
+ * EVENT_SET_MEM_FUNCTIONS_IMPLEMENTED still speaks for libevmm: it is
+ * defined exactly when libevmm has the function, whatever libevent's
+ * configuration.  README.md ("Beside libevent's headers") says what this
+ * relies on and where it cannot work.
  */
-#ifndef EVENT2_EVENT_H_INCLUDED_
-#define EVENT2_EVENT_H_INCLUDED_
+#ifndef EVMM_EVENT_H_INCLUDED_
+#define EVMM_EVENT_H_INCLUDED_
 
 #include <stddef.h>
 
 #include <event2/event-config.h>
 #include <event2/evmm.h>
-#include <event2/visibility.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#ifndef EVENT__DISABLE_MM_REPLACEMENT
+#ifndef EVENT__EVMM_DISABLE_MM_REPLACEMENT
 
 /**
  * Defined when event_set_mem_functions() exists, that is, when libevmm was
@@ -80,10 +90,26 @@ void event_set_mem_functions(void *(*malloc_fn)(size_t sz),
     void *(*realloc_fn)(void *ptr, size_t sz),
     void (*free_fn)(void *ptr));
 
-#endif /* !EVENT__DISABLE_MM_REPLACEMENT */
+#endif /* !EVENT__EVMM_DISABLE_MM_REPLACEMENT */
 
 #ifdef __cplusplus
 }
 #endif
 
-#endif /* EVENT2_EVENT_H_INCLUDED_ */
+#if !defined(EVMM_BUILDING_LIBRARY) && \
+    !defined(EVMM_IGNORE_LIBEVENT_HEADERS_) && defined(__has_include_next)
+# if __has_include_next(<event2/event.h>)
+   /* libevent's headers are system headers; this keeps -pedantic from
+    * calling #include_next an extension. */
+#  pragma GCC system_header
+#  include_next <event2/event.h>
+   /* libevent's event.h defined it for libevent's setter; without
+    * libevmm's, a program linked with libevmm alone would call a
+    * function that is not there. */
+#  ifdef EVENT__EVMM_DISABLE_MM_REPLACEMENT
+#   undef EVENT_SET_MEM_FUNCTIONS_IMPLEMENTED
+#  endif
+# endif
+#endif
+
+#endif /* EVMM_EVENT_H_INCLUDED_ */

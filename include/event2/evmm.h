@@ -26,8 +26,7 @@
 
 #include <stddef.h>
 
-#include <event2/event-config.h>
-#include <event2/visibility.h>
+#include <event2/evmm_config.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,7 +61,7 @@ const char *evmm_get_version(void);
 EVENT2_EXPORT_SYMBOL
 unsigned long evmm_get_version_number(void);
 
-#ifndef EVENT__DISABLE_MM_REPLACEMENT
+#ifndef EVENT__EVMM_DISABLE_MM_REPLACEMENT
 
 /**
  * Allocate @p sz bytes with the installed malloc function, or malloc().
@@ -266,7 +265,7 @@ int evmm_set_allocator(const struct evmm_allocator *a);
 EVENT2_EXPORT_SYMBOL
 int evmm_get_allocator(struct evmm_allocator *a);
 
-#endif /* !EVENT__DISABLE_MM_REPLACEMENT */
+#endif /* !EVENT__EVMM_DISABLE_MM_REPLACEMENT */
 
 #ifdef __cplusplus
 }
@@ -278,7 +277,7 @@ int evmm_get_allocator(struct evmm_allocator *a);
  * after something else has included this header without them. */
 #if defined(EVMM_SHORT_NAMES) && !defined(EVMM_SHORT_NAMES_DEFINED_)
 #define EVMM_SHORT_NAMES_DEFINED_
-#ifndef EVENT__DISABLE_MM_REPLACEMENT
+#ifndef EVENT__EVMM_DISABLE_MM_REPLACEMENT
 #define mm_malloc(sz)		event_mm_malloc_(sz)
 #define mm_calloc(count, size)	event_mm_calloc_((count), (size))
 #define mm_strdup(str)		event_mm_strdup_(str)

@@ -30,14 +30,13 @@
 
 #include <stddef.h>
 
-#include <event2/event-config.h>
-#include <event2/visibility.h>
+#include <event2/evmm_config.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#ifndef EVENT__DISABLE_MM_REPLACEMENT
+#ifndef EVENT__EVMM_DISABLE_MM_REPLACEMENT
 
 /** Defined when evmm_fault_set() and the statistics exist. */
 #define EVMM_FAULT_INJECTION_IMPLEMENTED
@@ -160,7 +159,7 @@ void evmm_stats_enable(int on);
 EVENT2_EXPORT_SYMBOL
 int evmm_stats_get(struct evmm_stats *stats, size_t size);
 
-#endif /* !EVENT__DISABLE_MM_REPLACEMENT */
+#endif /* !EVENT__EVMM_DISABLE_MM_REPLACEMENT */
 
 #ifdef __cplusplus
 }

@@ -4,39 +4,24 @@
 /**
  * @file event2/visibility.h
  *
- * EVENT2_EXPORT_SYMBOL marks what libevmm exports.
+ * EVENT2_EXPORT_SYMBOL, which marks what libevmm exports; defined in
+ * event2/evmm_config.h, which this header includes.
  *
- * The library is compiled with hidden default visibility, so a function
- * without this mark stays private to it.  When the library itself is being
- * compiled (EVMM_BUILDING_LIBRARY) the mark exports the symbol: the
- * GCC/clang visibility attribute, Sun Studio's __global, or
- * __declspec(dllexport) for a Windows DLL.  For a program that includes
- * the headers it expands to nothing, except on Windows, where it is
- * __declspec(dllimport) unless the program defines EVMM_STATIC because it
- * links the static library.
+ * Beside libevent: when libevent's own event2/visibility.h is further
+ * down the include path, this header includes it too, because libevent's
+ * headers ask for it by this name and find this one first.
  */
-#ifndef EVENT2_VISIBILITY_H_INCLUDED_
-#define EVENT2_VISIBILITY_H_INCLUDED_
+#ifndef EVMM_VISIBILITY_H_INCLUDED_
+#define EVMM_VISIBILITY_H_INCLUDED_
 
-#if defined(_WIN32) || defined(__CYGWIN__)
-# if defined(EVMM_BUILDING_LIBRARY) && defined(DLL_EXPORT)
-   /* libtool defines DLL_EXPORT while it compiles the DLL's objects. */
-#  define EVENT2_EXPORT_SYMBOL __declspec(dllexport)
-# elif defined(EVMM_BUILDING_LIBRARY) || defined(EVMM_STATIC)
-#  define EVENT2_EXPORT_SYMBOL
-# else
-#  define EVENT2_EXPORT_SYMBOL __declspec(dllimport)
+#include <event2/evmm_config.h>
+
+#if !defined(EVMM_BUILDING_LIBRARY) && \
+    !defined(EVMM_IGNORE_LIBEVENT_HEADERS_) && defined(__has_include_next)
+# if __has_include_next(<event2/visibility.h>)
+#  pragma GCC system_header
+#  include_next <event2/visibility.h>
 # endif
-#elif defined(EVMM_BUILDING_LIBRARY)
-# if defined(__SUNPRO_C) && __SUNPRO_C >= 0x550
-#  define EVENT2_EXPORT_SYMBOL __global
-# elif defined(__GNUC__) && __GNUC__ >= 4
-#  define EVENT2_EXPORT_SYMBOL __attribute__((visibility("default")))
-# else
-#  define EVENT2_EXPORT_SYMBOL
-# endif
-#else
-# define EVENT2_EXPORT_SYMBOL
 #endif
 
-#endif /* EVENT2_VISIBILITY_H_INCLUDED_ */
+#endif /* EVMM_VISIBILITY_H_INCLUDED_ */
