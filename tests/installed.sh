@@ -46,6 +46,15 @@ ok_if "the generated evmm_config.h is installed" \
     test -f "$headers/evmm_config.h"
 ok_if "event-config.h, libevent's name for it, is installed" \
     test -f "$headers/event-config.h"
+# The variant is written into the generated event-config.h, under
+# libevent's name, as libevent does.
+if [ "$MM_REPLACEMENT" = yes ]; then
+	ok_if "event-config.h does not define EVENT__DISABLE_MM_REPLACEMENT" \
+	    test -z "$(grep '^#define EVENT__DISABLE_MM_REPLACEMENT' "$headers/event-config.h")"
+else
+	ok_if "event-config.h defines EVENT__DISABLE_MM_REPLACEMENT" \
+	    grep -q '^#define EVENT__DISABLE_MM_REPLACEMENT 1$' "$headers/event-config.h"
+fi
 # Nothing but EVENT__ macros, EVENT2_EXPORT_SYMBOL and include guards: no
 # PACKAGE_*, VERSION, STDC_HEADERS or _GNU_SOURCE leaks into a user's build.
 leaks=$(sed -n 's/^[[:space:]]*#[[:space:]]*define[[:space:]]*\([A-Za-z0-9_]*\).*/\1/p' \
