@@ -4,7 +4,10 @@
 /*
  * Fault injection and allocation statistics: event2/evmm_debug.h.
  *
- * lib/mm.c reports every call here while either is on.
+ * While either is on, a table of this file's functions is published in
+ * front of the allocator's (lib/dispatch-internal.h): each counts or
+ * fails the call, then calls the allocator's table.  While both are off
+ * it is not published, and nothing here is on any path.
  * Counters are relaxed atomics: they need no ordering, only no lost
  * updates when threads allocate at once.
  */
@@ -16,15 +19,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef HAVE_MALLOC_H
-#include <malloc.h>
-#endif
 #ifdef HAVE_DLFCN_H
 #include <dlfcn.h>
 #endif
 
 #include "event2/evmm_debug.h"
-#include "instrument-internal.h"
+#include "dispatch-internal.h"
+
+enum evmm_entry {
+	EVMM_ENTRY_MALLOC,
+	EVMM_ENTRY_CALLOC,
+	EVMM_ENTRY_STRDUP,
+	EVMM_ENTRY_REALLOC
+};
 
 /* --- Fault injection --------------------------------------------------- */
 
@@ -196,25 +203,17 @@ static struct {
 static const char *report_path;
 static void write_report(void);
 
-static void
-update_instrumented(void)
-{
-	evmm_mm_instrument_(fault.mode != FAULT_OFF || stats_on ||
-	    report_path != NULL);
-}
-
-size_t
-evmm_instr_block_size_(void *ptr)
+/* The usable size of block @p ptr from table @p t's allocator, or 0 when
+ * it cannot be known. */
+static size_t
+block_size(const struct evmm_table *t, void *ptr)
 {
 	/* Only the statistics use sizes: fault injection alone asks nothing
-	 * of the C library and marks nothing unknown. */
+	 * of the allocator and marks nothing unknown. */
 	if (!EVMM_LOAD_RELAXED(&stats_on))
 		return 0;
-#ifdef HAVE_MALLOC_USABLE_SIZE
-	if (!evmm_mm_has_user_hooks_())
-		return malloc_usable_size(ptr);
-#endif
-	(void)ptr;
+	if (t->size_fn != NULL)
+		return t->size_fn(ptr);
 	EVMM_STORE_RELAXED(&st.bytes_unknown, 1);
 	return 0;
 }
@@ -238,10 +237,12 @@ add_live_bytes(long long delta)
 	}
 }
 
-/* --- What mm.c calls ----------------------------------------------------- */
+/* --- The table in front -------------------------------------------------- */
 
-int
-evmm_instr_begin_(enum evmm_entry entry, size_t sz, void *caller)
+/* Before an allocation of sz bytes: counts it, and returns 1 when it
+ * must fail.  realloc passes sz 0 when it frees, which never fails. */
+static int
+instr_begin(enum evmm_entry entry, size_t sz, void *caller)
 {
 	unsigned long n;
 
@@ -271,9 +272,11 @@ evmm_instr_begin_(enum evmm_entry entry, size_t sz, void *caller)
 	return 1;
 }
 
-void
-evmm_instr_end_(enum evmm_entry entry, void *p, void *old, size_t old_size,
-    size_t sz)
+/* After it: p is the new block or NULL; for realloc, old is the block
+ * given and old_size its usable size before the call. */
+static void
+instr_end(const struct evmm_table *t, enum evmm_entry entry, void *p,
+    void *old, size_t old_size, size_t sz)
 {
 	int resized = entry == EVMM_ENTRY_REALLOC && old != NULL;
 
@@ -292,19 +295,106 @@ evmm_instr_end_(enum evmm_entry entry, void *p, void *old, size_t old_size,
 		add_live_bytes(-(long long)old_size);
 	else
 		EVMM_ADD_RELAXED(&st.live_blocks, 1);
-	add_live_bytes((long long)evmm_instr_block_size_(p));
+	add_live_bytes((long long)block_size(t, p));
 }
 
-void
-evmm_instr_free_(void *ptr)
+static void *
+instrumented_malloc(enum evmm_entry entry, size_t sz, void *caller)
 {
-	if (!EVMM_LOAD_RELAXED(&stats_on))
-		return;
-	EVMM_ADD_RELAXED(&st.free_calls, 1);
-	if (ptr == NULL)
-		return;
-	EVMM_ADD_RELAXED(&st.live_blocks, -1);
-	add_live_bytes(-(long long)evmm_instr_block_size_(ptr));
+	const struct evmm_table *t;
+	void *p;
+
+	if (instr_begin(entry, sz, caller)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	t = LOAD_ACQUIRE_(&evmm_allocator_table_);
+	p = t->malloc_fn(sz);
+	instr_end(t, entry, p, NULL, 0, sz);
+	return p;
+}
+
+/* event_mm_malloc_() and event_mm_realloc_() reach these by a tail call
+ * when compiled with optimisation, so their return address is the
+ * caller's; calloc and strdup, which do more after the call, pass it. */
+
+static void *
+instr_malloc(size_t sz)
+{
+	return instrumented_malloc(EVMM_ENTRY_MALLOC, sz,
+	    EVMM_RETURN_ADDRESS());
+}
+
+static void *
+instr_strdup_at(size_t sz, void *caller)
+{
+	return instrumented_malloc(EVMM_ENTRY_STRDUP, sz, caller);
+}
+
+static void *
+instr_calloc_at(size_t count, size_t size, void *caller)
+{
+	const struct evmm_table *t;
+	void *p;
+
+	if (instr_begin(EVMM_ENTRY_CALLOC, count * size, caller))
+		return NULL;
+	t = LOAD_ACQUIRE_(&evmm_allocator_table_);
+	if (t->calloc_fn != NULL) {
+		p = t->calloc_fn(count, size);
+	} else {
+		p = t->malloc_fn(count * size);
+		if (p != NULL)
+			memset(p, 0, count * size);
+	}
+	instr_end(t, EVMM_ENTRY_CALLOC, p, NULL, 0, count * size);
+	return p;
+}
+
+static void *
+instr_realloc(void *ptr, size_t sz)
+{
+	void *caller = EVMM_RETURN_ADDRESS();
+	const struct evmm_table *t;
+	size_t old_size;
+	void *p;
+
+	if (instr_begin(EVMM_ENTRY_REALLOC, sz, caller)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	t = LOAD_ACQUIRE_(&evmm_allocator_table_);
+	old_size = ptr != NULL ? block_size(t, ptr) : 0;
+	p = t->realloc_fn(ptr, sz);
+	instr_end(t, EVMM_ENTRY_REALLOC, p, ptr, old_size, sz);
+	return p;
+}
+
+static void
+instr_free(void *ptr)
+{
+	const struct evmm_table *t = LOAD_ACQUIRE_(&evmm_allocator_table_);
+
+	if (EVMM_LOAD_RELAXED(&stats_on)) {
+		EVMM_ADD_RELAXED(&st.free_calls, 1);
+		if (ptr != NULL) {
+			EVMM_ADD_RELAXED(&st.live_blocks, -1);
+			add_live_bytes(-(long long)block_size(t, ptr));
+		}
+	}
+	t->free_fn(ptr);
+}
+
+static const struct evmm_table instr_table = {
+	instr_malloc, instr_realloc, instr_free, NULL, NULL,
+	instr_calloc_at, instr_strdup_at, NULL, NULL
+};
+
+static void
+update_instrumented(void)
+{
+	evmm_dispatch_front_(fault.mode != FAULT_OFF || stats_on ||
+	    report_path != NULL ? &instr_table : NULL);
 }
 
 /* --- The API ------------------------------------------------------------- */

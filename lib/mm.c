@@ -25,60 +25,28 @@
  * evmm_set_allocator() knows whether live blocks may exist without a
  * single write on the hot path after the first allocation.
  *
- * While fault injection or statistics are on (lib/instrument.c), one more
- * table is published in front: its functions report each call and then
- * use the allocator's table, which waits in `inner` and is what the
- * setters work on meanwhile.  While both are off, nothing of this is on
- * any path.
+ * Another part of the library may publish a table in front of the
+ * allocator's (lib/dispatch-internal.h says how): the entry points then
+ * call that one, the allocator's table waits in evmm_allocator_table_,
+ * and the setters work on it there.  This file does not know what the
+ * table in front does.
  */
 #include "config.h"
 
 #include "event2/event.h"
-#include "instrument-internal.h"
+#include "dispatch-internal.h"
 #include "mm-internal.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#if defined(EVMM_HAVE_C11_ATOMICS)
-#include <stdatomic.h>
-#define ATOMIC_(type) _Atomic(type)
-#define LOAD_ACQUIRE_(p) atomic_load_explicit((p), memory_order_acquire)
-#define STORE_RELEASE_(p, v) \
-	atomic_store_explicit((p), (v), memory_order_release)
-#define CAS_(p, expected, desired) \
-	atomic_compare_exchange_strong_explicit((p), (expected), (desired), \
-	    memory_order_acq_rel, memory_order_acquire)
-#elif defined(EVMM_HAVE_ATOMIC_BUILTINS)
-#define ATOMIC_(type) type
-#define LOAD_ACQUIRE_(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
-#define STORE_RELEASE_(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
-#define CAS_(p, expected, desired) \
-	__atomic_compare_exchange_n((p), (expected), (desired), 0, \
-	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)
-#else
-#error "configure found neither C11 atomics nor the __atomic builtins"
+#ifdef HAVE_MALLOC_H
+#include <malloc.h>
 #endif
 
-struct table {
-	/* The functions event_mm_*_() call, with the C library's
-	 * signatures: the C library's own, classic hooks themselves, or
-	 * trampolines that add a checked allocator's context. */
-	void *(*malloc_fn)(size_t sz);
-	void *(*realloc_fn)(void *ptr, size_t sz);
-	void (*free_fn)(void *ptr);
-	/* NULL: event_mm_calloc_() uses malloc_fn and zero-fills. */
-	void *(*calloc_fn)(size_t count, size_t size);
-	/* In a fresh table its used twin; NULL in a used table. */
-	const struct table *used;
-	/* For evmm_get_allocator(): the checked allocator, or NULL. */
-	const struct evmm_allocator *checked;
-};
-
 struct pair {
-	struct table fresh, used;
+	struct evmm_table fresh, used;
 };
 
 /*
@@ -151,32 +119,31 @@ static const struct trampolines {
 /* The published table. */
 
 static const struct pair libc_pair;
-static ATOMIC_(const struct table *) current = &libc_pair.fresh;
+static ATOMIC_(const struct evmm_table *) current = &libc_pair.fresh;
 
 static void lock_setters(void);
 static void unlock_setters(void);
 
-/* The allocator's table while the instrumented one is published. */
-static const struct table instr_table;
-static ATOMIC_(const struct table *) inner;
-static ATOMIC_(int) instrumented;
+/* The allocator's table while a table in front is published. */
+ATOMIC_(const struct evmm_table *) evmm_allocator_table_;
+static ATOMIC_(int) fronted;
 
 /* Where the allocator's table is: what the setters replace. */
-static ATOMIC_(const struct table *) *
+static ATOMIC_(const struct evmm_table *) *
 allocator_slot(void)
 {
-	return LOAD_ACQUIRE_(&instrumented) ? &inner : &current;
+	return LOAD_ACQUIRE_(&fronted) ? &evmm_allocator_table_ : &current;
 }
 
 /* Publish the used twin of the allocator's table if it is fresh, and
  * return the used table to allocate with.  Reached through a fresh
  * table; if a setter has published another since, that one is marked,
  * which errs on the safe side. */
-static const struct table *
+static const struct evmm_table *
 mark_used(void)
 {
-	ATOMIC_(const struct table *) *slot = allocator_slot();
-	const struct table *t = LOAD_ACQUIRE_(slot);
+	ATOMIC_(const struct evmm_table *) *slot = allocator_slot();
+	const struct evmm_table *t = LOAD_ACQUIRE_(slot);
 
 	while (t->used != NULL && !CAS_(slot, &t, t->used))
 		continue;
@@ -198,7 +165,7 @@ first_realloc(void *ptr, size_t sz)
 static void *
 first_calloc(size_t count, size_t size)
 {
-	const struct table *t = mark_used();
+	const struct evmm_table *t = mark_used();
 	void *p;
 
 	if (t->calloc_fn != NULL)
@@ -209,112 +176,34 @@ first_calloc(size_t count, size_t size)
 
 /* The C library's functions themselves: nothing between a call and it
  * but a load and a jump. */
+#ifdef HAVE_MALLOC_USABLE_SIZE
+#define LIBC_SIZE_ malloc_usable_size
+#else
+#define LIBC_SIZE_ NULL
+#endif
 static const struct pair libc_pair = {
-	{ first_malloc, first_realloc, free, first_calloc, &libc_pair.used,
-	  NULL },
-	{ malloc, realloc, free, calloc, NULL, NULL }
-};
-
-/* Instrumented calls: reported to lib/instrument.c around the allocator's
- * own table.  A failure it injects calls no allocator. */
-
-static void *
-instrumented_malloc(enum evmm_entry entry, size_t sz, void *caller)
-{
-	void *p;
-
-	if (evmm_instr_begin_(entry, sz, caller)) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	p = LOAD_ACQUIRE_(&inner)->malloc_fn(sz);
-	evmm_instr_end_(entry, p, NULL, 0, sz);
-	return p;
-}
-
-static void *
-instrumented_calloc(size_t count, size_t size, void *caller)
-{
-	const struct table *t;
-	void *p;
-
-	if (evmm_instr_begin_(EVMM_ENTRY_CALLOC, count * size, caller))
-		return NULL;
-	t = LOAD_ACQUIRE_(&inner);
-	if (t->calloc_fn != NULL) {
-		p = t->calloc_fn(count, size);
-	} else {
-		p = t->malloc_fn(count * size);
-		if (p != NULL)
-			memset(p, 0, count * size);
-	}
-	evmm_instr_end_(EVMM_ENTRY_CALLOC, p, NULL, 0, count * size);
-	return p;
-}
-
-/* The instrumented table's own functions.  event_mm_malloc_() and
- * event_mm_realloc_() reach them by a tail call when compiled with
- * optimisation, so their return address is the caller's; calloc and
- * strdup, which do more after the call, pass it instead. */
-
-static void *
-instr_malloc(size_t sz)
-{
-	return instrumented_malloc(EVMM_ENTRY_MALLOC, sz,
-	    EVMM_RETURN_ADDRESS());
-}
-
-static void *
-instr_realloc(void *ptr, size_t sz)
-{
-	void *caller = EVMM_RETURN_ADDRESS();
-	size_t old_size;
-	void *p;
-
-	if (evmm_instr_begin_(EVMM_ENTRY_REALLOC, sz, caller)) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	old_size = ptr != NULL ? evmm_instr_block_size_(ptr) : 0;
-	p = LOAD_ACQUIRE_(&inner)->realloc_fn(ptr, sz);
-	evmm_instr_end_(EVMM_ENTRY_REALLOC, p, ptr, old_size, sz);
-	return p;
-}
-
-static void
-instr_free(void *ptr)
-{
-	evmm_instr_free_(ptr);
-	LOAD_ACQUIRE_(&inner)->free_fn(ptr);
-}
-
-/* calloc_fn is not used: event_mm_calloc_() sees this table and calls
- * instrumented_calloc() itself. */
-static const struct table instr_table = {
-	instr_malloc, instr_realloc, instr_free, NULL, NULL, NULL
+	{ first_malloc, first_realloc, free, first_calloc, LIBC_SIZE_,
+	  NULL, NULL, &libc_pair.used, NULL },
+	{ malloc, realloc, free, calloc, LIBC_SIZE_, NULL, NULL, NULL, NULL }
 };
 
 void
-evmm_mm_instrument_(int on)
+evmm_dispatch_front_(const struct evmm_table *front)
 {
 	lock_setters();
-	if (on && !LOAD_ACQUIRE_(&instrumented)) {
-		STORE_RELEASE_(&inner, LOAD_ACQUIRE_(&current));
-		STORE_RELEASE_(&instrumented, 1);
-		STORE_RELEASE_(&current, &instr_table);
-	} else if (!on && LOAD_ACQUIRE_(&instrumented)) {
-		STORE_RELEASE_(&current, LOAD_ACQUIRE_(&inner));
-		STORE_RELEASE_(&instrumented, 0);
+	if (front != NULL) {
+		if (!LOAD_ACQUIRE_(&fronted)) {
+			STORE_RELEASE_(&evmm_allocator_table_,
+			    LOAD_ACQUIRE_(&current));
+			STORE_RELEASE_(&fronted, 1);
+		}
+		STORE_RELEASE_(&current, front);
+	} else if (LOAD_ACQUIRE_(&fronted)) {
+		STORE_RELEASE_(&current,
+		    LOAD_ACQUIRE_(&evmm_allocator_table_));
+		STORE_RELEASE_(&fronted, 0);
 	}
 	unlock_setters();
-}
-
-int
-evmm_mm_has_user_hooks_(void)
-{
-	const struct table *t = LOAD_ACQUIRE_(allocator_slot());
-
-	return t != &libc_pair.fresh && t != &libc_pair.used;
 }
 
 /* The allocation entry points. */
@@ -330,7 +219,7 @@ event_mm_malloc_(size_t sz)
 void *
 event_mm_calloc_(size_t count, size_t size)
 {
-	const struct table *t;
+	const struct evmm_table *t;
 	void *p;
 
 	if (count == 0 || size == 0)
@@ -340,8 +229,8 @@ event_mm_calloc_(size_t count, size_t size)
 	if (count > SIZE_MAX / size)
 		goto fail;
 	t = LOAD_ACQUIRE_(&current);
-	if (t == &instr_table) {
-		p = instrumented_calloc(count, size, EVMM_RETURN_ADDRESS());
+	if (t->calloc_at != NULL) {
+		p = t->calloc_at(count, size, EVMM_RETURN_ADDRESS());
 		if (p == NULL)
 			goto fail;
 		return p;
@@ -365,7 +254,7 @@ fail:
 char *
 event_mm_strdup_(const char *str)
 {
-	const struct table *t;
+	const struct evmm_table *t;
 	size_t len;
 	char *p;
 
@@ -377,9 +266,8 @@ event_mm_strdup_(const char *str)
 	 * would not fit in the address space. */
 	len = strlen(str);
 	t = LOAD_ACQUIRE_(&current);
-	if (t == &instr_table)
-		p = instrumented_malloc(EVMM_ENTRY_STRDUP, len + 1,
-		    EVMM_RETURN_ADDRESS());
+	if (t->strdup_at != NULL)
+		p = t->strdup_at(len + 1, EVMM_RETURN_ADDRESS());
 	else
 		p = t->malloc_fn(len + 1);
 	if (p == NULL) {
@@ -432,18 +320,19 @@ unlock_setters(void)
 }
 
 static int
-same_table(const struct table *a, const struct table *b)
+same_table(const struct evmm_table *a, const struct evmm_table *b)
 {
 	return a->malloc_fn == b->malloc_fn &&
 	    a->realloc_fn == b->realloc_fn &&
 	    a->free_fn == b->free_fn &&
-	    a->calloc_fn == b->calloc_fn;
+	    a->calloc_fn == b->calloc_fn &&
+	    a->size_fn == b->size_fn;
 }
 
 /* The pair whose used table is @p want: an existing one, or a new one.
  * NULL only when memory for a new one cannot be had.  Called locked. */
 static const struct pair *
-pair_for(const struct table *want)
+pair_for(const struct evmm_table *want)
 {
 	struct pool_pair *pp;
 	int saved_errno;
@@ -478,10 +367,10 @@ pair_for(const struct table *want)
  * with EBUSY when the current allocator has made a block.  Called locked;
  * returns 0 or an errno value. */
 static int
-install(const struct table *want, int wraps)
+install(const struct evmm_table *want, int wraps)
 {
-	ATOMIC_(const struct table *) *slot = allocator_slot();
-	const struct table *cur = LOAD_ACQUIRE_(slot);
+	ATOMIC_(const struct evmm_table *) *slot = allocator_slot();
+	const struct evmm_table *cur = LOAD_ACQUIRE_(slot);
 	const struct pair *pair;
 
 	/* Checked before a table is made, so that a refused allocator
@@ -507,7 +396,7 @@ event_set_mem_functions(void *(*malloc_fn)(size_t sz),
     void *(*realloc_fn)(void *ptr, size_t sz),
     void (*free_fn)(void *ptr))
 {
-	struct table want = libc_pair.used;
+	struct evmm_table want = libc_pair.used;
 
 	/* libevent's contract: each NULL means the C library for that role,
 	 * and the C library's calloc() only while malloc is its too.  The
@@ -520,6 +409,9 @@ event_set_mem_functions(void *(*malloc_fn)(size_t sz),
 		want.realloc_fn = realloc_fn;
 	if (free_fn != NULL)
 		want.free_fn = free_fn;
+	/* Blocks from the program's hooks have sizes only they know. */
+	if (malloc_fn != NULL || realloc_fn != NULL || free_fn != NULL)
+		want.size_fn = NULL;
 	/* The classic setter replaces unconditionally and reports nothing;
 	 * its only failure, no memory for a new table, leaves the allocator
 	 * as it was.  errno is left as it was either way. */
@@ -572,7 +464,7 @@ evmm_set_allocator(const struct evmm_allocator *a)
 {
 	struct evmm_allocator copy;
 	const struct trampolines *tr;
-	struct table want = libc_pair.used;
+	struct evmm_table want = libc_pair.used;
 	int err, k, wraps;
 
 	memset(&copy, 0, sizeof(copy));
@@ -618,6 +510,7 @@ evmm_set_allocator(const struct evmm_allocator *a)
 		want.free_fn = copy.flags & EVMM_ALLOCATOR_FREE_KEEPS_ERRNO ?
 		    tr->free_keeps_errno_fn : tr->free_fn;
 		want.calloc_fn = copy.calloc_fn != NULL ? tr->calloc_fn : NULL;
+		want.size_fn = NULL;
 		want.checked = &checked[k];
 		err = install(&want, wraps);
 	}
@@ -632,7 +525,7 @@ out:
 
 /* For evmm_get_allocator(): a table's functions as hooks with a context,
  * the table itself, which they never write through. */
-#define TABLE_(p) ((const struct table *)(p))
+#define TABLE_(p) ((const struct evmm_table *)(p))
 
 static void *
 table_malloc(size_t sz, void *t)
@@ -662,7 +555,7 @@ int
 evmm_get_allocator(struct evmm_allocator *a)
 {
 	struct evmm_allocator out;
-	const struct table *t;
+	const struct evmm_table *t;
 
 	if (a == NULL || a->size < sizeof(*a)) {
 		errno = EINVAL;
