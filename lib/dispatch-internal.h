@@ -37,8 +37,9 @@ struct evmm_table {
 	void (*free_fn)(void *ptr);
 	/* NULL: event_mm_calloc_() uses malloc_fn and zero-fills. */
 	void *(*calloc_fn)(size_t count, size_t size);
-	/* The usable size of a block this table's allocator made, or NULL
-	 * when the allocator cannot tell. */
+	/* The usable size of a block this table's allocator made.  Never
+	 * NULL: for an allocator that cannot tell it returns 0, and
+	 * evmm_dispatch_sizes_unknown_() remembers that it did. */
 	size_t (*size_fn)(void *ptr);
 	/* Optional, for a table in front: when set, event_mm_calloc_()
 	 * calls calloc_at instead of calloc_fn or malloc_fn, and
@@ -58,6 +59,10 @@ struct evmm_table {
  * table in front, or with NULL remove it.  While one is published the
  * setters replace the allocator's table behind it. */
 void evmm_dispatch_front_(const struct evmm_table *front);
+
+/* Whether a size function returned 0 because its allocator cannot tell,
+ * since the last call with @p forget non-zero. */
+int evmm_dispatch_sizes_unknown_(int forget);
 
 /* The allocator's table while a table is published in front.  A table
  * in front loads it (LOAD_ACQUIRE_) once per call and uses only that

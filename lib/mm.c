@@ -174,12 +174,34 @@ first_calloc(size_t count, size_t size)
 	return p != NULL ? memset(p, 0, count * size) : NULL;
 }
 
+/* The size function of an allocator that cannot tell: 0, remembered. */
+static ATOMIC_(int) sizes_unknown;
+
+static size_t
+unknown_size(void *ptr)
+{
+	(void)ptr;
+	if (!LOAD_ACQUIRE_(&sizes_unknown))
+		STORE_RELEASE_(&sizes_unknown, 1);
+	return 0;
+}
+
+int
+evmm_dispatch_sizes_unknown_(int forget)
+{
+	int was = LOAD_ACQUIRE_(&sizes_unknown);
+
+	if (forget)
+		STORE_RELEASE_(&sizes_unknown, 0);
+	return was;
+}
+
 /* The C library's functions themselves: nothing between a call and it
  * but a load and a jump. */
 #ifdef HAVE_MALLOC_USABLE_SIZE
 #define LIBC_SIZE_ malloc_usable_size
 #else
-#define LIBC_SIZE_ NULL
+#define LIBC_SIZE_ unknown_size
 #endif
 static const struct pair libc_pair = {
 	{ first_malloc, first_realloc, free, first_calloc, LIBC_SIZE_,
@@ -411,7 +433,7 @@ event_set_mem_functions(void *(*malloc_fn)(size_t sz),
 		want.free_fn = free_fn;
 	/* Blocks from the program's hooks have sizes only they know. */
 	if (malloc_fn != NULL || realloc_fn != NULL || free_fn != NULL)
-		want.size_fn = NULL;
+		want.size_fn = unknown_size;
 	/* The classic setter replaces unconditionally and reports nothing;
 	 * its only failure, no memory for a new table, leaves the allocator
 	 * as it was.  errno is left as it was either way. */
@@ -510,7 +532,7 @@ evmm_set_allocator(const struct evmm_allocator *a)
 		want.free_fn = copy.flags & EVMM_ALLOCATOR_FREE_KEEPS_ERRNO ?
 		    tr->free_keeps_errno_fn : tr->free_fn;
 		want.calloc_fn = copy.calloc_fn != NULL ? tr->calloc_fn : NULL;
-		want.size_fn = NULL;
+		want.size_fn = unknown_size;
 		want.checked = &checked[k];
 		err = install(&want, wraps);
 	}
