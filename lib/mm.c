@@ -38,6 +38,7 @@
 #include "mm-internal.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,11 @@ static size_t checked_count;
 	checked_calloc_##n(size_t count, size_t size) \
 	{ \
 		return checked[k].calloc_fn(count, size, checked[k].ctx); \
+	} \
+	static size_t \
+	checked_size_##n(void *ptr) \
+	{ \
+		return checked[k].size_fn(ptr, checked[k].ctx); \
 	}
 #define SLOT_(x, y) TRAMPOLINES_(x##y, x * 8 + y)
 #define ROW_(x) SLOT_(x, 0) SLOT_(x, 1) SLOT_(x, 2) SLOT_(x, 3) \
@@ -105,10 +111,11 @@ static const struct trampolines {
 	void (*free_fn)(void *ptr);
 	void (*free_keeps_errno_fn)(void *ptr);
 	void *(*calloc_fn)(size_t count, size_t size);
+	size_t (*size_fn)(void *ptr);
 } trampolines[CHECKED_MAX] = {
 #define SLOT_(x, y) { checked_malloc_##x##y, checked_realloc_##x##y, \
 	checked_free_##x##y, checked_free_keeps_errno_##x##y, \
-	checked_calloc_##x##y },
+	checked_calloc_##x##y, checked_size_##x##y },
 #define ROW_(x) SLOT_(x, 0) SLOT_(x, 1) SLOT_(x, 2) SLOT_(x, 3) \
 	SLOT_(x, 4) SLOT_(x, 5) SLOT_(x, 6) SLOT_(x, 7)
 	ROW_(0) ROW_(1) ROW_(2) ROW_(3) ROW_(4) ROW_(5) ROW_(6) ROW_(7)
@@ -319,6 +326,10 @@ event_mm_free_(void *ptr)
 enum { POOL_PAIRS = 16 };
 struct pool_pair {
 	struct pair pair;
+	/* When this allocator was last installed as a declared wrapper:
+	 * the used table it wraps, which may be installed again in its
+	 * place (unwrapping).  NULL when it was not. */
+	const struct evmm_table *wrapped;
 	struct pool_pair *next;
 };
 static struct pool_pair pool[POOL_PAIRS];
@@ -385,19 +396,50 @@ pair_for(const struct evmm_table *want)
 	return &pp->pair;
 }
 
-/* Publish the allocator that @p want describes.  Unless @p wraps, refuse
- * with EBUSY when the current allocator has made a block.  Called locked;
- * returns 0 or an errno value. */
+/* The pool pair whose used table is @p t; NULL for the C library's. */
+static struct pool_pair *
+pool_pair_of(const struct evmm_table *t)
+{
+	struct pool_pair *pp;
+
+	for (pp = pairs; pp != NULL; pp = pp->next)
+		if (t == &pp->pair.used)
+			return pp;
+	return NULL;
+}
+
+/* Whether @p want is what the used table @p cur wraps: installing it
+ * again removes the wrapper, whose blocks it made. */
 static int
-install(const struct evmm_table *want, int wraps)
+unwraps(const struct evmm_table *cur, const struct evmm_table *want)
+{
+	const struct pool_pair *pp = pool_pair_of(cur);
+
+	return pp != NULL && pp->wrapped != NULL &&
+	    same_table(pp->wrapped, want);
+}
+
+/* How a table is installed. */
+enum how {
+	REPLACE,	/* refused once the current one has made a block,
+			 * unless the current one wraps it */
+	WRAP,		/* a declared wrapper: always; records what it wraps */
+	CLASSIC		/* event_set_mem_functions(): always, records nothing */
+};
+
+/* Publish the allocator that @p want describes, as @p how says.  Called
+ * locked; returns 0 or an errno value. */
+static int
+install(const struct evmm_table *want, enum how how)
 {
 	ATOMIC_(const struct evmm_table *) *slot = allocator_slot();
 	const struct evmm_table *cur = LOAD_ACQUIRE_(slot);
 	const struct pair *pair;
+	struct pool_pair *pp;
 
 	/* Checked before a table is made, so that a refused allocator
 	 * costs no memory. */
-	if (cur->used == NULL && !wraps)
+	if (cur->used == NULL && how == REPLACE && !unwraps(cur, want))
 		return EBUSY;
 	pair = pair_for(want);
 	if (pair == NULL)
@@ -408,8 +450,17 @@ install(const struct evmm_table *want, int wraps)
 	 * current table used: then look again. */
 	while (!CAS_(slot, &cur,
 	    cur->used != NULL ? &pair->fresh : &pair->used))
-		if (cur->used == NULL && !wraps)
+		if (cur->used == NULL && how == REPLACE && !unwraps(cur, want))
 			return EBUSY;
+	/* A wrapper records what it wraps; an allocator that took over
+	 * from a fresh one, or from the classic setter, wraps nothing; one
+	 * that a wrapper gave way to keeps what it wraps itself, so that a
+	 * chain comes apart in order. */
+	pp = pool_pair_of(&pair->used);
+	if (pp != NULL && how == WRAP)
+		pp->wrapped = cur->used != NULL ? cur->used : cur;
+	else if (pp != NULL && (how == CLASSIC || cur->used != NULL))
+		pp->wrapped = NULL;
 	return 0;
 }
 
@@ -438,11 +489,14 @@ event_set_mem_functions(void *(*malloc_fn)(size_t sz),
 	 * its only failure, no memory for a new table, leaves the allocator
 	 * as it was.  errno is left as it was either way. */
 	lock_setters();
-	(void)install(&want, 1);
+	(void)install(&want, CLASSIC);
 	unlock_setters();
 }
 
 /* The checked setter and the getter. */
+
+/* The size of struct evmm_allocator in 0.1.0, which had no size_fn. */
+#define ALLOCATOR_0_1_SIZE offsetof(struct evmm_allocator, size_fn)
 
 /* Whether @p a is a description this library can read: at least as long
  * as the first version of the struct, and, if a newer header made it
@@ -453,7 +507,7 @@ readable(const struct evmm_allocator *a)
 	const unsigned char *tail = (const unsigned char *)a;
 	size_t i;
 
-	if (a->size < sizeof(*a))
+	if (a->size != ALLOCATOR_0_1_SIZE && a->size < sizeof(*a))
 		return 0;
 	for (i = sizeof(*a); i < a->size; i++)
 		if (tail[i] != 0)
@@ -461,10 +515,10 @@ readable(const struct evmm_allocator *a)
 	return 1;
 }
 
-/* The slot of checked allocator @p a: the one it already has, or a new
- * one.  -1 when every slot is taken.  Called locked. */
+/* The slot of checked allocator @p a, or -1 when it has none.  Called
+ * locked. */
 static int
-slot_for(const struct evmm_allocator *a)
+find_slot(const struct evmm_allocator *a)
 {
 	size_t k;
 
@@ -473,20 +527,47 @@ slot_for(const struct evmm_allocator *a)
 		    checked[k].realloc_fn == a->realloc_fn &&
 		    checked[k].free_fn == a->free_fn &&
 		    checked[k].calloc_fn == a->calloc_fn &&
+		    checked[k].size_fn == a->size_fn &&
 		    checked[k].ctx == a->ctx && checked[k].flags == a->flags)
 			return (int)k;
+	return -1;
+}
+
+/* A new slot for @p a, or -1 when every slot is taken.  Called locked. */
+static int
+add_slot(const struct evmm_allocator *a)
+{
 	if (checked_count == CHECKED_MAX)
 		return -1;
 	checked[checked_count] = *a;
 	return (int)checked_count++;
 }
 
+/* The table of the checked allocator in slot @p k. */
+static void
+checked_table(int k, struct evmm_table *want)
+{
+	const struct trampolines *tr = &trampolines[k];
+	const struct evmm_allocator *a = &checked[k];
+
+	*want = libc_pair.used;
+	want->malloc_fn = tr->malloc_fn;
+	want->realloc_fn = tr->realloc_fn;
+	/* Saving errno costs a call to find it and register spills, more
+	 * than the dispatch itself: skipped for hooks that keep errno
+	 * themselves. */
+	want->free_fn = a->flags & EVMM_ALLOCATOR_FREE_KEEPS_ERRNO ?
+	    tr->free_keeps_errno_fn : tr->free_fn;
+	want->calloc_fn = a->calloc_fn != NULL ? tr->calloc_fn : NULL;
+	want->size_fn = a->size_fn != NULL ? tr->size_fn : unknown_size;
+	want->checked = a;
+}
+
 int
 evmm_set_allocator(const struct evmm_allocator *a)
 {
 	struct evmm_allocator copy;
-	const struct trampolines *tr;
-	struct evmm_table want = libc_pair.used;
+	struct evmm_table want;
 	int err, k, wraps;
 
 	memset(&copy, 0, sizeof(copy));
@@ -496,7 +577,8 @@ evmm_set_allocator(const struct evmm_allocator *a)
 			errno = EINVAL;
 			return -1;
 		}
-		copy = *a;
+		memcpy(&copy, a, a->size < sizeof(copy) ? a->size :
+		    sizeof(copy));
 	}
 	wraps = (copy.flags & EVMM_ALLOCATOR_WRAPS) != 0;
 	/* What the slot records: the hooks, the context and the one flag
@@ -504,9 +586,10 @@ evmm_set_allocator(const struct evmm_allocator *a)
 	copy.size = sizeof(copy);
 	copy.flags &= EVMM_ALLOCATOR_FREE_KEEPS_ERRNO;
 	if (copy.malloc_fn == NULL && copy.realloc_fn == NULL &&
-	    copy.free_fn == NULL && copy.calloc_fn == NULL) {
+	    copy.free_fn == NULL && copy.calloc_fn == NULL &&
+	    copy.size_fn == NULL) {
 		lock_setters();
-		err = install(&libc_pair.used, wraps);
+		err = install(&libc_pair.used, wraps ? WRAP : REPLACE);
 		unlock_setters();
 		goto out;
 	}
@@ -517,24 +600,19 @@ evmm_set_allocator(const struct evmm_allocator *a)
 	}
 	lock_setters();
 	/* EBUSY is checked again by install(); here so that a refused
-	 * allocator takes no slot. */
-	if (!wraps && LOAD_ACQUIRE_(allocator_slot())->used == NULL) {
+	 * allocator takes no slot.  An allocator that a wrapper wraps was
+	 * installed before, so it has a slot. */
+	k = find_slot(&copy);
+	if (k >= 0)
+		checked_table(k, &want);
+	if (!wraps && LOAD_ACQUIRE_(allocator_slot())->used == NULL &&
+	    (k < 0 || !unwraps(LOAD_ACQUIRE_(allocator_slot()), &want))) {
 		err = EBUSY;
-	} else if ((k = slot_for(&copy)) < 0) {
+	} else if (k < 0 && (k = add_slot(&copy)) < 0) {
 		err = ENOMEM;
 	} else {
-		tr = &trampolines[k];
-		want.malloc_fn = tr->malloc_fn;
-		want.realloc_fn = tr->realloc_fn;
-		/* Saving errno costs a call to find it and register spills,
-		 * more than the dispatch itself: skipped for hooks that keep
-		 * errno themselves. */
-		want.free_fn = copy.flags & EVMM_ALLOCATOR_FREE_KEEPS_ERRNO ?
-		    tr->free_keeps_errno_fn : tr->free_fn;
-		want.calloc_fn = copy.calloc_fn != NULL ? tr->calloc_fn : NULL;
-		want.size_fn = unknown_size;
-		want.checked = &checked[k];
-		err = install(&want, wraps);
+		checked_table(k, &want);
+		err = install(&want, wraps ? WRAP : REPLACE);
 	}
 	unlock_setters();
 out:
@@ -573,16 +651,26 @@ table_calloc(size_t count, size_t size, void *t)
 	return TABLE_(t)->calloc_fn(count, size);
 }
 
+static size_t
+table_size(void *ptr, void *t)
+{
+	return TABLE_(t)->size_fn(ptr);
+}
+
 int
 evmm_get_allocator(struct evmm_allocator *a)
 {
 	struct evmm_allocator out;
 	const struct evmm_table *t;
+	size_t n;
 
-	if (a == NULL || a->size < sizeof(*a)) {
+	if (a == NULL || (a->size != ALLOCATOR_0_1_SIZE &&
+	    a->size < sizeof(*a))) {
 		errno = EINVAL;
 		return -1;
 	}
+	/* An older caller's struct gets the fields it knows. */
+	n = a->size < sizeof(out) ? a->size : sizeof(out);
 	t = LOAD_ACQUIRE_(allocator_slot());
 	if (t->used != NULL)
 		t = t->used;
@@ -596,11 +684,14 @@ evmm_get_allocator(struct evmm_allocator *a)
 		out.realloc_fn = table_realloc;
 		out.free_fn = table_free;
 		out.calloc_fn = t->calloc_fn != NULL ? table_calloc : NULL;
+		out.size_fn = t->size_fn != unknown_size ? table_size : NULL;
 		out.ctx = (void *)(uintptr_t)t;
 	}
 	/* A longer struct from a newer header: its fields are unknown
 	 * here, so they read as zero, which means "not given". */
-	memset((unsigned char *)a + sizeof(out), 0, a->size - sizeof(out));
-	*a = out;
+	if (a->size > n)
+		memset((unsigned char *)a + n, 0, a->size - n);
+	out.size = n;
+	memcpy(a, &out, n);
 	return 0;
 }

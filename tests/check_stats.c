@@ -18,6 +18,7 @@
 #endif
 
 #include <event2/event.h>
+#include <event2/evmm.h>
 #include <event2/evmm_debug.h>
 
 #include "check_evmm.h"
@@ -156,6 +157,101 @@ START_TEST(test_stats_count_bytes_of_libc_blocks)
 	ck_assert_uint_eq(s.live_bytes, 0);
 }
 END_TEST
+
+#ifdef EVMM_SET_ALLOCATOR_IMPLEMENTED
+/* An allocator that puts the size before each block, and says it. */
+union sized {
+	size_t size;
+	long double ld;
+	void *ptr;
+};
+static int size_asked;
+
+static void *
+sized_malloc(size_t sz, void *ctx)
+{
+	union sized *h = malloc(sizeof(*h) + sz);
+
+	(void)ctx;
+	if (h == NULL)
+		return NULL;
+	h->size = sz;
+	return h + 1;
+}
+
+static void *
+sized_realloc(void *ptr, size_t sz, void *ctx)
+{
+	union sized *h = ptr != NULL ? (union sized *)ptr - 1 : NULL;
+
+	(void)ctx;
+	if (ptr != NULL && sz == 0) {
+		free(h);
+		return NULL;
+	}
+	h = realloc(h, sizeof(*h) + sz);
+	if (h == NULL)
+		return NULL;
+	h->size = sz;
+	return h + 1;
+}
+
+static void
+sized_free(void *ptr, void *ctx)
+{
+	(void)ctx;
+	if (ptr != NULL)
+		free((union sized *)ptr - 1);
+}
+
+static size_t
+sized_size(void *ptr, void *ctx)
+{
+	ck_assert_ptr_eq(ctx, &size_asked);
+	size_asked++;
+	return ((union sized *)ptr - 1)->size;
+}
+
+START_TEST(test_stats_count_bytes_with_a_size_hook)
+{
+	struct evmm_allocator a;
+	struct evmm_stats s;
+	void *p, *q;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	/* Not a wrapper, but no block crosses between it and the C
+	 * library, and with CK_FORK=no the C library has made blocks. */
+	a.flags = EVMM_ALLOCATOR_WRAPS;
+	a.malloc_fn = sized_malloc;
+	a.realloc_fn = sized_realloc;
+	a.free_fn = sized_free;
+	a.size_fn = sized_size;
+	a.ctx = &size_asked;
+	ck_assert_int_eq(evmm_set_allocator(&a), 0);
+	evmm_stats_enable(1);
+	p = event_mm_malloc_(100);
+	q = event_mm_calloc_(3, 10);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(q);
+	s = stats();
+	ck_assert_int_eq(s.bytes_known, 1);
+	ck_assert_uint_eq(s.live_bytes, 130);
+	p = event_mm_realloc_(p, 1000);
+	ck_assert_ptr_nonnull(p);
+	event_mm_free_(q);
+	s = stats();
+	ck_assert_uint_eq(s.live_bytes, 1000);
+	ck_assert_uint_eq(s.peak_bytes, 1030);
+	event_mm_free_(p);
+	s = stats();
+	ck_assert_uint_eq(s.live_bytes, 0);
+	ck_assert_int_eq(s.bytes_known, 1);
+	ck_assert_int_gt(size_asked, 0);
+	/* The teardown restores the C library: nothing is live. */
+}
+END_TEST
+#endif
 
 START_TEST(test_stats_count_injected_and_real_failures)
 {
@@ -476,6 +572,9 @@ make_stats_suite(void)
 	tcase_add_test(tc, test_stats_off_count_nothing_and_on_resets);
 	tcase_add_test(tc, test_stats_get_checks_its_arguments);
 	tcase_add_test(tc, test_stats_say_whether_they_are_on);
+#ifdef EVMM_SET_ALLOCATOR_IMPLEMENTED
+	tcase_add_test(tc, test_stats_count_bytes_with_a_size_hook);
+#endif
 	tcase_add_test(tc, test_stats_peak_is_exact_with_one_thread);
 #ifdef HAVE_SYS_WAIT_H
 	tcase_add_test(tc, test_stats_continue_in_a_forked_child);
