@@ -65,6 +65,28 @@ typedef char checked_max_is_64_[CHECKED_MAX == 64 ? 1 : -1];
 static struct evmm_allocator checked[CHECKED_MAX];
 static size_t checked_count;
 
+/*
+ * Where errno is, for the trampolines that keep it across a free hook.
+ * errno is a call to a function of the C library (through the PLT, with
+ * glibc), and the trampoline would otherwise keep its argument across
+ * that call too; with initial-exec thread-local storage, each thread
+ * asks once and keeps the address, which saves 4 instructions per call.
+ */
+#ifdef EVMM_HAVE_TLS_IE
+static __thread int *errno_at __attribute__((tls_model("initial-exec")));
+
+static __attribute__((noinline, cold)) int *
+find_errno(void)
+{
+	return errno_at = &errno;
+}
+
+#define ERRNO_ADDRESS_() \
+	(__builtin_expect(errno_at != NULL, 1) ? errno_at : find_errno())
+#else
+#define ERRNO_ADDRESS_() (&errno)
+#endif
+
 #define TRAMPOLINES_(n, k) \
 	static void * \
 	checked_malloc_##n(size_t sz) \
@@ -79,9 +101,10 @@ static size_t checked_count;
 	static void \
 	checked_free_##n(void *ptr) \
 	{ \
-		int saved = errno; \
+		int *e = ERRNO_ADDRESS_(); \
+		int saved = *e; \
 		checked[k].free_fn(ptr, checked[k].ctx); \
-		errno = saved; \
+		*e = saved; \
 	} \
 	static void \
 	checked_free_keeps_errno_##n(void *ptr) \

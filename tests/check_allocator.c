@@ -854,6 +854,70 @@ worker(void *arg)
 	return (void *)(intptr_t)failures;
 }
 
+/* Each thread's errno is kept across a free hook that sets it, even
+ * though libevmm finds errno's address once per thread. */
+static void *
+plain_malloc(size_t sz, void *ctx)
+{
+	(void)ctx;
+	return malloc(sz);
+}
+
+static void *
+plain_realloc(void *ptr, size_t sz, void *ctx)
+{
+	(void)ctx;
+	return realloc(ptr, sz);
+}
+
+static void
+clobbering_free(void *ptr, void *ctx)
+{
+	(void)ctx;
+	free(ptr);
+	errno = EIO;
+}
+
+static void *
+free_keeping_errno(void *arg)
+{
+	int mine = *(int *)arg, i, kept = 1;
+
+	for (i = 0; i < 1000; i++) {
+		void *p = event_mm_malloc_(16);
+
+		errno = mine;
+		event_mm_free_(p);
+		kept &= errno == mine;
+	}
+	return kept ? arg : NULL;
+}
+
+START_TEST(test_free_hook_leaves_each_threads_errno_alone)
+{
+	static int values[2] = { EDOM, ERANGE };
+	struct evmm_allocator a;
+	pthread_t t[2];
+	void *r;
+	int i;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.flags = EVMM_ALLOCATOR_WRAPS;
+	a.malloc_fn = plain_malloc;
+	a.realloc_fn = plain_realloc;
+	a.free_fn = clobbering_free;
+	ck_assert_int_eq(evmm_set_allocator(&a), 0);
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL,
+		    free_keeping_errno, &values[i]), 0);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(pthread_join(t[i], &r), 0);
+		ck_assert_ptr_eq(r, &values[i]);
+	}
+}
+END_TEST
+
 START_TEST(test_replacing_while_threads_allocate)
 {
 	pthread_t workers[WORKERS], rep;
@@ -941,6 +1005,7 @@ make_allocator_suite(void)
 	/* Slow under valgrind and ThreadSanitizer, not in a normal build. */
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_replacing_while_threads_allocate);
+	tcase_add_test(tc, test_free_hook_leaves_each_threads_errno_alone);
 	suite_add_tcase(s, tc);
 #endif
 #else
