@@ -373,6 +373,7 @@ clear(struct counts *c, long long hi, long long lo)
 	OWN_STORE(c->lo, lo);
 }
 
+#ifdef EVMM_HAVE_TLS_COUNTERS
 static void
 raise_total_peak(long long total)
 {
@@ -390,7 +391,6 @@ raise_total_peak(long long total)
 	}
 }
 
-#ifdef EVMM_HAVE_TLS_COUNTERS
 /* A thread exits: keep its counts.  Its later calls, from other keys'
  * destructors, find `linked` 2 and add themselves to `retired` too. */
 static void
@@ -771,6 +771,10 @@ sum_counts(struct counts *sum)
 {
 	struct counts *c;
 
+#ifdef EVMM_HAVE_TLS_COUNTERS
+	/* Before the lock is first taken, so that fork() finds it free. */
+	(void)pthread_once(&once, make_exit_key);
+#endif
 	LOCK();
 	*sum = retired;
 	for (c = threads; c != NULL; c = c->next)
