@@ -20,10 +20,13 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define EVMM_RETURN_ADDRESS()	__builtin_return_address(0)
+#else
+#define EVMM_RETURN_ADDRESS()	NULL
+#endif
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__ELF__)
 /* Reached without the GOT: the variable is in the library itself. */
 #define EVMM_INTERNAL_ __attribute__((visibility("hidden")))
 #else
-#define EVMM_RETURN_ADDRESS()	NULL
 #define EVMM_INTERNAL_
 #endif
 
