@@ -193,10 +193,11 @@ fault_hits(const struct fault_spec *f, unsigned long n)
 /* --- Statistics -------------------------------------------------------- */
 
 /*
- * Each thread counts in a struct counts of its own, in thread-local
- * storage, with plain loads and stores (relaxed atomics, so that a
- * reader may look at any time): no cache line is written by two threads
- * on the hot path.  evmm_stats_get() adds them up.  The first call a
+ * Each thread counts in a struct counts of its own, in initial-exec
+ * thread-local storage (one instruction to reach from a shared library,
+ * where the general model calls __tls_get_addr), and only it writes
+ * there: a relaxed load and store per update, no locked instruction, and
+ * no cache line written by two threads on the hot path.  evmm_stats_get() adds them up.  The first call a
  * thread makes links its counts into a list; when it exits, a pthread
  * key's destructor adds them to `retired` and unlinks them, so nothing
  * is lost.  Where the platform lacks initial-exec TLS or pthread keys,
