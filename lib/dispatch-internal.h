@@ -67,9 +67,12 @@ void evmm_dispatch_front_(const struct evmm_table *front);
  * since the last call with @p forget non-zero. */
 int evmm_dispatch_sizes_unknown_(int forget);
 
-/* The allocator's table while a table is published in front.  A table
- * in front loads it (LOAD_ACQUIRE_) once per call and uses only that
- * table's functions for that call. */
+/* The allocator's table while a table is published in front; load it
+ * with LOAD_ACQUIRE_.  A setter may replace it between two loads, but
+ * once the allocator has made a block only with a wrapper of it (or the
+ * allocator a wrapper wraps, or through the classic setter, which can
+ * mix allocators anyway), so the functions of either table may be used
+ * on a block the other made. */
 extern EVMM_INTERNAL_ ATOMIC_(const struct evmm_table *) evmm_allocator_table_;
 
 #endif /* EVMM_DISPATCH_INTERNAL_H_INCLUDED_ */
