@@ -4,27 +4,39 @@
 /*
  * Fault injection and allocation statistics: event2/evmm_debug.h.
  *
- * lib/mm.c reports every call here while either is on.
+ * While either is on, a table of this file's functions is published in
+ * front of the allocator's (lib/dispatch-internal.h): each counts or
+ * fails the call, then calls the allocator's table.  While both are off
+ * it is not published, and nothing here is on any path.
  * Counters are relaxed atomics: they need no ordering, only no lost
  * updates when threads allocate at once.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef HAVE_MALLOC_H
-#include <malloc.h>
-#endif
 #ifdef HAVE_DLFCN_H
 #include <dlfcn.h>
 #endif
 
+#ifdef EVMM_HAVE_TLS_COUNTERS
+#include <pthread.h>
+#endif
+
 #include "event2/evmm_debug.h"
-#include "instrument-internal.h"
+#include "dispatch-internal.h"
 #include "parse-internal.h"
+
+enum evmm_entry {
+	EVMM_ENTRY_MALLOC,
+	EVMM_ENTRY_CALLOC,
+	EVMM_ENTRY_STRDUP,
+	EVMM_ENTRY_REALLOC
+};
 
 /* --- Fault injection --------------------------------------------------- */
 
@@ -43,79 +55,518 @@ static const char *const entry_names[] = {
 
 /* --- Statistics -------------------------------------------------------- */
 
-static int stats_on;
-static struct {
-	unsigned long long calls[4];	/* by enum evmm_entry */
-	unsigned long long free_calls;
-	unsigned long long injected, real_failures;
-	/* Signed: a block from before the statistics were on may be freed
-	 * while they are. */
-	long long live_blocks, live_bytes;
-	unsigned long long peak_bytes;
-	int bytes_unknown;
-} st;
+/*
+ * Each thread counts in a struct counts of its own, in initial-exec
+ * thread-local storage (one instruction to reach from a shared library,
+ * where the general model calls __tls_get_addr), and only it writes
+ * there: a relaxed load and store per update, no locked instruction, and
+ * no cache line written by two threads on the hot path.  evmm_stats_get() adds them up.  The first call a
+ * thread makes links its counts into a list; when it exits, a pthread
+ * key's destructor adds them to `retired` and unlinks them, so nothing
+ * is lost.  Where the platform lacks initial-exec TLS or pthread keys,
+ * all threads share one struct counts and update it with atomic
+ * additions: right, but two threads then fight over its cache lines.
+ *
+ * Live bytes are exact (a sum), but their peak is a maximum over time
+ * that a sum taken later cannot give.  Each thread therefore follows an
+ * estimate of the process's live bytes: the total as it last saw it,
+ * plus what it has allocated since.  It keeps the largest estimate as
+ * its peak.  Whenever its own bytes have moved by more than PEAK_SLACK
+ * since it last added them to the shared total, it adds them (one atomic
+ * addition, rare) and sees the total afresh.  So each estimate is off by
+ * at most PEAK_SLACK for each other thread, exact while only one thread
+ * allocates, and the hot path compares its bytes with two bounds, hi and
+ * lo, outside which it takes bytes_moved().
+ */
+#define PEAK_SLACK (64 * 1024)
+
+struct counts {
+	/* The hot path's, first: one cache line. */
+	long long calls[4];		/* by enum evmm_entry */
+	long long free_calls;
+	long long bytes;		/* usable bytes allocated less freed */
+	long long hi, lo;		/* bytes_moved() when bytes leave (lo, hi] */
+	/* The rest, written on rarer paths. */
+	long long free_null;		/* free_calls with a NULL pointer */
+	long long new_failed;		/* malloc, calloc, strdup that failed */
+	long long realloc_new;		/* realloc(NULL, n) that made one */
+	long long realloc_freed;	/* realloc(p, 0) that freed p */
+	long long realloc_zero;		/* realloc calls of size 0 */
+	long long injected, real_failures;
+	long long synced;		/* bytes when last added to the total */
+	long long view;			/* the total as it was seen then */
+	long long peak;			/* the largest estimate */
+	/* The list of threads' counts, under `lock`. */
+	struct counts *next;
+	int linked;
+};
+
+/* hi and lo such that the first call takes bytes_moved(). */
+#define COUNTS_INIT(lo) { { 0, 0, 0, 0 }, 0, 0, LLONG_MIN, lo, 0, 0, 0, 0, \
+	0, 0, 0, 0, 0, 0, NULL, 0 }
 
 static const char *report_path;
 static void write_report(void);
 
-static void
-update_instrumented(void)
-{
-	evmm_mm_instrument_(fault.mode != EVMM_FAULT_OFF || stats_on ||
-	    report_path != NULL);
-}
+static int stats_on;
+/* The bytes of every thread's counts as last added, and their peak. */
+static long long total_bytes;
+static long long total_peak;
+/* Allocations counted before the last evmm_stats_enable() reset the
+ * counts, less those before the last evmm_fault_set(): what the report
+ * adds to the counts for "allocations" while no fault is set. */
+static long long allocations_carry;
 
-size_t
-evmm_instr_block_size_(void *ptr)
+#ifdef EVMM_HAVE_TLS_COUNTERS
+static __thread struct counts mine
+    __attribute__((tls_model("initial-exec"))) = COUNTS_INIT(LLONG_MAX);
+#define MINE() (&mine)
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static pthread_key_t exit_key;
+static int have_exit_key;
+#define LOCK() pthread_mutex_lock(&lock)
+#define UNLOCK() pthread_mutex_unlock(&lock)
+#else
+static struct counts shared = COUNTS_INIT(LLONG_MIN);
+#define MINE() (&shared)
+static ATOMIC_(int) spin;
+static void
+spin_lock(void)
 {
-	/* Only the statistics use sizes: fault injection alone asks nothing
-	 * of the C library and marks nothing unknown. */
-	if (!EVMM_LOAD_RELAXED(&stats_on))
-		return 0;
-#ifdef HAVE_MALLOC_USABLE_SIZE
-	if (!evmm_mm_has_user_hooks_())
-		return malloc_usable_size(ptr);
+	int unlocked = 0;
+
+	while (!CAS_(&spin, &unlocked, 1))
+		unlocked = 0;
+}
+#define LOCK() spin_lock()
+#define UNLOCK() STORE_RELEASE_(&spin, 0)
 #endif
-	(void)ptr;
-	EVMM_STORE_RELAXED(&st.bytes_unknown, 1);
-	return 0;
+
+/* hi, lo, synced and view: in per-thread counts, only their thread reads
+ * and writes them (evmm_stats_enable() too, but only while no other
+ * thread allocates), so they need no atomics, and the hot path compares
+ * with them in one instruction. */
+#ifdef EVMM_HAVE_TLS_COUNTERS
+#define OWN_LOAD(x) (x)
+#define OWN_STORE(x, v) ((x) = (v))
+#else
+#define OWN_LOAD(x) EVMM_LOAD_RELAXED(&(x))
+#define OWN_STORE(x, v) EVMM_STORE_RELAXED(&(x), (v))
+#endif
+
+/* Add @p v to a counter of this thread's, and return the sum. */
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define EVMM_TSAN_ 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define EVMM_TSAN_ 1
+#endif
+static inline long long
+bump(long long *counter, long long v)
+{
+#if defined(EVMM_HAVE_TLS_COUNTERS) && defined(__x86_64__) && \
+    defined(__GNUC__) && !defined(EVMM_TSAN_)
+	/* Only the owner writes, so one add to memory does what a relaxed
+	 * load and store do in three instructions: the store is whole to a
+	 * reader on another processor (Linux's this_cpu_add() is the same
+	 * instruction).  ThreadSanitizer builds take the portable path. */
+	__asm__("addq %1, %0" : "+m"(*counter) : "er"(v));
+	return EVMM_LOAD_RELAXED(counter);
+#elif defined(EVMM_HAVE_TLS_COUNTERS)
+	/* Only the owner writes: a load and a store, no locked
+	 * instruction. */
+	long long sum = EVMM_LOAD_RELAXED(counter) + v;
+
+	EVMM_STORE_RELAXED(counter, sum);
+	return sum;
+#else
+	return EVMM_ADD_RELAXED(counter, v);
+#endif
 }
 
-static void
-add_live_bytes(long long delta)
+/* The same, when the sum is not needed. */
+static inline void
+add_to(long long *counter, long long v)
 {
-	long long live = EVMM_ADD_RELAXED(&st.live_bytes, delta);
-	unsigned long long peak = EVMM_LOAD_RELAXED(&st.peak_bytes);
+#if defined(EVMM_HAVE_TLS_COUNTERS) && defined(__x86_64__) && \
+    defined(__GNUC__) && !defined(EVMM_TSAN_)
+	__asm__("addq %1, %0" : "+m"(*counter) : "er"(v));
+#else
+	(void)bump(counter, v);
+#endif
+}
+#define BUMP(c, field, v) add_to(&(c)->field, (v))
 
-	while (live > 0 && (unsigned long long)live > peak) {
+/* Threads' counts, and what exited threads left: under `lock`. */
+static struct counts *threads;
+static struct counts retired;
+
+/* Every field that adds up, for fold() and reset(). */
+#define SUMMED_(X) X(calls[0]) X(calls[1]) X(calls[2]) X(calls[3]) \
+	X(free_calls) X(bytes) X(free_null) X(new_failed) X(realloc_new) \
+	X(realloc_freed) X(realloc_zero) X(injected) X(real_failures)
+
+/* Add @p c into @p sum, which only the caller sees. */
+static void
+fold(struct counts *sum, struct counts *c)
+{
+	long long peak = EVMM_LOAD_RELAXED(&c->peak);
+
+#define ADD_(f) sum->f += EVMM_LOAD_RELAXED(&c->f);
+	SUMMED_(ADD_)
+#undef ADD_
+	if (peak > sum->peak)
+		sum->peak = peak;
+}
+
+/* Zero @p c's counts, so that its next call takes bytes_moved(). */
+static void
+clear(struct counts *c, long long hi, long long lo)
+{
+#define ZERO_(f) EVMM_STORE_RELAXED(&c->f, 0);
+	SUMMED_(ZERO_)
+#undef ZERO_
+	OWN_STORE(c->synced, 0);
+	OWN_STORE(c->view, 0);
+	EVMM_STORE_RELAXED(&c->peak, 0);
+	OWN_STORE(c->hi, hi);
+	OWN_STORE(c->lo, lo);
+}
+
+#ifdef EVMM_HAVE_TLS_COUNTERS
+static void
+raise_total_peak(long long total)
+{
+	long long peak = EVMM_LOAD_RELAXED(&total_peak);
+
+	while (total > peak) {
 #if defined(__GNUC__) || defined(__clang__)
-		if (__atomic_compare_exchange_n(&st.peak_bytes, &peak,
-		    (unsigned long long)live, 1, __ATOMIC_RELAXED,
-		    __ATOMIC_RELAXED))
+		if (__atomic_compare_exchange_n(&total_peak, &peak, total, 1,
+		    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 			break;
 #else
-		st.peak_bytes = (unsigned long long)live;
+		total_peak = total;
 		break;
 #endif
 	}
 }
 
-/* --- What mm.c calls ----------------------------------------------------- */
-
-int
-evmm_instr_begin_(enum evmm_entry entry, size_t sz, void *caller)
+/* A thread exits: keep its counts.  Its later calls, from other keys'
+ * destructors, find `linked` 2 and add themselves to `retired` too. */
+static void
+thread_exits(void *arg)
 {
+	struct counts *c = arg, **pp;
+
+	LOCK();
+	fold(&retired, c);
+	EVMM_ADD_RELAXED(&total_bytes, EVMM_LOAD_RELAXED(&c->bytes) -
+	    OWN_LOAD(c->synced));
+	for (pp = &threads; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	c->linked = 2;
+	clear(c, LLONG_MIN, LLONG_MAX);
+	UNLOCK();
+}
+
+/* fork(): the child has one thread and must find the lock free.  The
+ * other threads' counts stay in the list: their memory is the child's
+ * too, and what they counted happened before the child was made. */
+static void
+fork_prepare(void)
+{
+	LOCK();
+}
+
+static void
+fork_done(void)
+{
+	UNLOCK();
+}
+
+static void
+make_exit_key(void)
+{
+	have_exit_key = pthread_key_create(&exit_key, thread_exits) == 0;
+	(void)pthread_atfork(fork_prepare, fork_done, fork_done);
+}
+#endif
+
+/* The slow path of the byte count: @p c's bytes left (lo, hi], or its
+ * thread has not counted before, or has exited. */
+static void
+bytes_moved(struct counts *c)
+{
+	long long bytes, drift, est, peak, view;
+
+#ifdef EVMM_HAVE_TLS_COUNTERS
+	if (c->linked != 1) {
+		(void)pthread_once(&once, make_exit_key);
+		LOCK();
+		if (c->linked == 2) {
+			/* Called after the thread's exit: keep this call. */
+			fold(&retired, c);
+			clear(c, LLONG_MIN, LLONG_MAX);
+			UNLOCK();
+			return;
+		}
+		c->linked = 1;
+		c->next = threads;
+		threads = c;
+		UNLOCK();
+		if (have_exit_key)
+			(void)pthread_setspecific(exit_key, c);
+	}
+	bytes = EVMM_LOAD_RELAXED(&c->bytes);
+	drift = bytes - OWN_LOAD(c->synced);
+	view = OWN_LOAD(c->view);
+	if (drift > PEAK_SLACK || drift < -PEAK_SLACK) {
+		view = EVMM_ADD_RELAXED(&total_bytes, drift);
+		raise_total_peak(view);
+		OWN_STORE(c->synced, bytes);
+		OWN_STORE(c->view, view);
+		drift = 0;
+	}
+	est = view + drift;
+	peak = EVMM_LOAD_RELAXED(&c->peak);
+	if (est > peak) {
+		peak = est;
+		EVMM_STORE_RELAXED(&c->peak, peak);
+	}
+	/* Next time: when the estimate would pass the peak, or the drift
+	 * PEAK_SLACK. */
+	bytes -= drift;
+	OWN_STORE(c->hi, bytes + (peak - view < PEAK_SLACK ?
+	    peak - view : PEAK_SLACK));
+	OWN_STORE(c->lo, bytes - PEAK_SLACK);
+#else
+	/* One shared count: it is the total, and its peak is exact. */
+	LOCK();
+	bytes = EVMM_LOAD_RELAXED(&c->bytes);
+	if (bytes > EVMM_LOAD_RELAXED(&c->peak))
+		EVMM_STORE_RELAXED(&c->peak, bytes);
+	OWN_STORE(c->hi, EVMM_LOAD_RELAXED(&c->peak));
+	OWN_STORE(c->lo, LLONG_MIN);
+	UNLOCK();
+	(void)drift;
+	(void)est;
+	(void)peak;
+	(void)view;
+#endif
+}
+
+/* Add @p n bytes to this thread's count, or take them off: inline, on
+ * the hot path. */
+#if defined(__GNUC__) || defined(__clang__)
+#define HOT_ __attribute__((always_inline)) inline
+#else
+#define HOT_ inline
+#endif
+
+static HOT_ void
+count_up(size_t n)
+{
+	struct counts *c = MINE();
+
+	if (bump(&c->bytes, (long long)n) > OWN_LOAD(c->hi))
+		bytes_moved(c);
+}
+
+static HOT_ void
+count_down(size_t n)
+{
+	struct counts *c = MINE();
+	long long bytes;
+
+#if defined(EVMM_HAVE_TLS_COUNTERS) && defined(__x86_64__) && \
+    defined(__GNUC__) && !defined(EVMM_TSAN_)
+	__asm__("subq %1, %0" : "+m"(c->bytes) : "er"((long long)n));
+	bytes = EVMM_LOAD_RELAXED(&c->bytes);
+#else
+	bytes = bump(&c->bytes, -(long long)n);
+#endif
+	if (bytes < OWN_LOAD(c->lo))
+		bytes_moved(c);
+}
+
+/* A call that made no block: counted as a real failure. */
+static void
+count_failure(struct counts *c, int made_new)
+{
+	BUMP(c, real_failures, 1);
+	if (made_new)
+		BUMP(c, new_failed, 1);
+	count_up(0);
+}
+
+/* --- The tables in front ------------------------------------------------- */
+
+/*
+ * Two tables: one that counts (statistics on, no fault set), and one that
+ * numbers the allocations in one order for evmm_fault_set() and fails
+ * some before counting the rest.  The counting table's functions are
+ * what the hot path costs while statistics are on.
+ *
+ * event_mm_malloc_() and event_mm_realloc_() reach them by a tail call
+ * when compiled with optimisation, so their return address is the
+ * caller's; calloc and strdup, which do more after the call, pass it.
+ */
+
+/*
+ * The allocator's table.  The hot paths load it again for each function
+ * they call, which spares them keeping it across calls: a table that a
+ * setter published in between is a wrapper of the one before, which
+ * frees and measures its blocks, because the setters refuse any other
+ * once a block exists (or, with the classic setter, the program has
+ * mixed allocators itself, and its sizes read as unknown).
+ */
+#define ALLOCATOR() LOAD_ACQUIRE_(&evmm_allocator_table_)
+
+static void *
+count_new(enum evmm_entry entry, size_t sz)
+{
+	const struct evmm_table *t = LOAD_ACQUIRE_(&evmm_allocator_table_);
+	struct counts *c = MINE();
+	void *p;
+
+	BUMP(c, calls[entry], 1);
+	p = t->malloc_fn(sz);
+	if (p == NULL) {
+		count_failure(c, 1);
+		return NULL;
+	}
+	count_up(t->size_fn(p));
+	return p;
+}
+
+static void *
+count_malloc(size_t sz)
+{
+	void *p = ALLOCATOR()->malloc_fn(sz);
+	size_t n;
+
+	/* Counted after the calls, so that nothing but the block is kept
+	 * across them. */
+	if (p == NULL) {
+		BUMP(MINE(), calls[EVMM_ENTRY_MALLOC], 1);
+		count_failure(MINE(), 1);	/* errno as the allocator left it */
+		return NULL;
+	}
+	n = ALLOCATOR()->size_fn(p);
+	BUMP(MINE(), calls[EVMM_ENTRY_MALLOC], 1);
+	count_up(n);
+	return p;
+}
+
+static void *
+count_strdup_at(size_t sz, void *caller)
+{
+	(void)caller;
+	return count_new(EVMM_ENTRY_STRDUP, sz);
+}
+
+static void *
+count_calloc_at(size_t count, size_t size, void *caller)
+{
+	const struct evmm_table *t = LOAD_ACQUIRE_(&evmm_allocator_table_);
+	struct counts *c = MINE();
+	void *p;
+
+	(void)caller;
+	BUMP(c, calls[EVMM_ENTRY_CALLOC], 1);
+	if (t->calloc_fn != NULL) {
+		p = t->calloc_fn(count, size);
+	} else {
+		p = t->malloc_fn(count * size);
+		if (p != NULL)
+			memset(p, 0, count * size);
+	}
+	if (p == NULL) {
+		count_failure(c, 1);
+		return NULL;
+	}
+	count_up(t->size_fn(p));
+	return p;
+}
+
+static void *
+count_realloc(void *ptr, size_t sz)
+{
+	const struct evmm_table *t = LOAD_ACQUIRE_(&evmm_allocator_table_);
+	struct counts *c = MINE();
+	size_t old_size = ptr != NULL ? t->size_fn(ptr) : 0;
+	void *p;
+
+	BUMP(c, calls[EVMM_ENTRY_REALLOC], 1);
+	if (sz == 0)
+		BUMP(c, realloc_zero, 1);
+	p = t->realloc_fn(ptr, sz);
+	if (p == NULL) {
+		if (ptr != NULL && sz == 0) {
+			/* realloc(p, 0) freed p, as the C library does. */
+			BUMP(c, realloc_freed, 1);
+			count_down(old_size);
+		} else {
+			count_failure(c, 0);
+		}
+		return NULL;
+	}
+	if (ptr == NULL)
+		BUMP(c, realloc_new, 1);
+	count_down(old_size);
+	count_up(t->size_fn(p));
+	return p;
+}
+
+static void
+count_free(void *ptr)
+{
+	size_t n;
+
+	if (ptr != NULL) {
+		n = ALLOCATOR()->size_fn(ptr);
+		BUMP(MINE(), free_calls, 1);
+		count_down(n);
+	} else {
+		BUMP(MINE(), free_calls, 1);
+		BUMP(MINE(), free_null, 1);
+		count_down(0);
+	}
+	ALLOCATOR()->free_fn(ptr);
+}
+
+static const struct evmm_table counting_table = {
+	count_malloc, count_realloc, count_free, NULL, NULL,
+	count_calloc_at, count_strdup_at, NULL, NULL
+};
+
+/* Number an allocation of @p sz bytes; 1 when it must fail, which is
+ * then counted.  Allocations are numbered in one order across threads,
+ * so this is one shared counter: it cannot be split per thread. */
+static int
+injected(enum evmm_entry entry, size_t sz, void *caller)
+{
+	struct counts *c;
 	unsigned long n;
 
-	if (EVMM_LOAD_RELAXED(&stats_on))
-		EVMM_ADD_RELAXED(&st.calls[entry], 1);
 	if (sz == 0)
 		return 0;	/* realloc(p, 0) frees; it allocates nothing */
 	n = EVMM_ADD_RELAXED(&allocations, 1);
 	if (!evmm_fault_hits_(&fault, n))
 		return 0;
-	if (EVMM_LOAD_RELAXED(&stats_on))
-		EVMM_ADD_RELAXED(&st.injected, 1);
+	c = MINE();
+	BUMP(c, calls[entry], 1);
+	BUMP(c, injected, 1);
+	if (entry != EVMM_ENTRY_REALLOC)
+		BUMP(c, new_failed, 1);
+	count_up(0);
 	if (EVMM_ADD_RELAXED(&first_claimed, 1) == 1) {
 		first.call = n;
 		first.entry = entry_names[entry];
@@ -130,43 +581,123 @@ evmm_instr_begin_(enum evmm_entry entry, size_t sz, void *caller)
 		if (report_path != NULL)
 			write_report();
 	}
+	errno = ENOMEM;
 	return 1;
 }
 
-void
-evmm_instr_end_(enum evmm_entry entry, void *p, void *old, size_t old_size,
-    size_t sz)
+static void *
+fault_malloc(size_t sz)
 {
-	int resized = entry == EVMM_ENTRY_REALLOC && old != NULL;
-
-	if (!EVMM_LOAD_RELAXED(&stats_on))
-		return;
-	if (p == NULL) {
-		if (resized && sz == 0) {
-			EVMM_ADD_RELAXED(&st.live_blocks, -1);
-			add_live_bytes(-(long long)old_size);
-		} else {
-			EVMM_ADD_RELAXED(&st.real_failures, 1);
-		}
-		return;
-	}
-	if (resized)
-		add_live_bytes(-(long long)old_size);
-	else
-		EVMM_ADD_RELAXED(&st.live_blocks, 1);
-	add_live_bytes((long long)evmm_instr_block_size_(p));
+	if (injected(EVMM_ENTRY_MALLOC, sz, EVMM_RETURN_ADDRESS()))
+		return NULL;
+	return count_malloc(sz);
 }
 
-void
-evmm_instr_free_(void *ptr)
+static void *
+fault_strdup_at(size_t sz, void *caller)
 {
-	if (!EVMM_LOAD_RELAXED(&stats_on))
-		return;
-	EVMM_ADD_RELAXED(&st.free_calls, 1);
-	if (ptr == NULL)
-		return;
-	EVMM_ADD_RELAXED(&st.live_blocks, -1);
-	add_live_bytes(-(long long)evmm_instr_block_size_(ptr));
+	if (injected(EVMM_ENTRY_STRDUP, sz, caller))
+		return NULL;
+	return count_new(EVMM_ENTRY_STRDUP, sz);
+}
+
+static void *
+fault_calloc_at(size_t count, size_t size, void *caller)
+{
+	if (injected(EVMM_ENTRY_CALLOC, count * size, caller))
+		return NULL;
+	return count_calloc_at(count, size, caller);
+}
+
+static void *
+fault_realloc(void *ptr, size_t sz)
+{
+	if (injected(EVMM_ENTRY_REALLOC, sz, EVMM_RETURN_ADDRESS()))
+		return NULL;
+	return count_realloc(ptr, sz);
+}
+
+static const struct evmm_table fault_table = {
+	fault_malloc, fault_realloc, count_free, NULL, NULL,
+	fault_calloc_at, fault_strdup_at, NULL, NULL
+};
+
+static void
+update_instrumented(void)
+{
+	evmm_dispatch_front_(fault.mode != EVMM_FAULT_OFF ? &fault_table :
+	    stats_on || report_path != NULL ? &counting_table : NULL);
+}
+
+/* All threads' counts added up. */
+static void
+sum_counts(struct counts *sum)
+{
+	struct counts *c;
+
+#ifdef EVMM_HAVE_TLS_COUNTERS
+	/* Before the lock is first taken, so that fork() finds it free. */
+	(void)pthread_once(&once, make_exit_key);
+#endif
+	LOCK();
+	*sum = retired;
+	for (c = threads; c != NULL; c = c->next)
+		fold(sum, c);
+#ifndef EVMM_HAVE_TLS_COUNTERS
+	fold(sum, &shared);
+#endif
+	UNLOCK();
+}
+
+/* Allocations, as evmm_fault_set() numbers them, counted per thread. */
+static long long
+allocations_counted(const struct counts *sum)
+{
+	return sum->calls[0] + sum->calls[1] + sum->calls[2] + sum->calls[3] -
+	    sum->realloc_zero;
+}
+
+static long long
+allocations_counted_now(void)
+{
+	struct counts sum;
+
+	sum_counts(&sum);
+	return allocations_counted(&sum);
+}
+
+/* What the report gives as "allocations": the shared numbering while a
+ * fault is set, else the threads' counts. */
+static unsigned long
+allocations_made(void)
+{
+	struct counts sum;
+
+	if (fault.mode != EVMM_FAULT_OFF)
+		return EVMM_LOAD_RELAXED(&allocations);
+	sum_counts(&sum);
+	return (unsigned long)(allocations_counted(&sum) + allocations_carry);
+}
+
+/* Zero every thread's counts.  Called while no other thread allocates. */
+static void
+reset_counts(void)
+{
+	struct counts *c, sum;
+
+	sum_counts(&sum);
+	LOCK();
+	allocations_carry += allocations_counted(&sum);
+	memset(&retired, 0, sizeof(retired));
+	for (c = threads; c != NULL; c = c->next)
+		clear(c, LLONG_MIN, LLONG_MAX);
+#ifndef EVMM_HAVE_TLS_COUNTERS
+	clear(&shared, LLONG_MIN, LLONG_MIN);
+#endif
+	EVMM_STORE_RELAXED(&total_bytes, 0);
+	EVMM_STORE_RELAXED(&total_peak, 0);
+	(void)evmm_dispatch_sizes_unknown_(1);
+	UNLOCK();
 }
 
 /* --- The API ------------------------------------------------------------- */
@@ -182,6 +713,7 @@ evmm_fault_set(const char *spec)
 	}
 	fault = f;
 	allocations = 0;
+	allocations_carry = -allocations_counted_now();
 	first_ready = 0;
 	first_claimed = 0;
 	update_instrumented();
@@ -206,7 +738,7 @@ evmm_fault_first(struct evmm_fault_info *info)
 void
 evmm_stats_enable(int on)
 {
-	memset(&st, 0, sizeof(st));
+	reset_counts();
 	stats_on = on != 0;
 	update_instrumented();
 }
@@ -215,27 +747,45 @@ int
 evmm_stats_get(struct evmm_stats *stats, size_t size)
 {
 	struct evmm_stats s;
-	long long live;
+	struct counts sum;
+	long long live, peak;
 
 	if (stats == NULL || size > sizeof(s)) {
 		errno = EINVAL;
 		return -1;
 	}
 	memset(&s, 0, sizeof(s));
-	s.malloc_calls = EVMM_LOAD_RELAXED(&st.calls[EVMM_ENTRY_MALLOC]);
-	s.calloc_calls = EVMM_LOAD_RELAXED(&st.calls[EVMM_ENTRY_CALLOC]);
-	s.strdup_calls = EVMM_LOAD_RELAXED(&st.calls[EVMM_ENTRY_STRDUP]);
-	s.realloc_calls = EVMM_LOAD_RELAXED(&st.calls[EVMM_ENTRY_REALLOC]);
-	s.free_calls = EVMM_LOAD_RELAXED(&st.free_calls);
-	s.injected_failures = EVMM_LOAD_RELAXED(&st.injected);
-	s.real_failures = EVMM_LOAD_RELAXED(&st.real_failures);
-	live = EVMM_LOAD_RELAXED(&st.live_blocks);
-	s.live_blocks = live > 0 ? (unsigned long long)live : 0;
-	s.bytes_known = !EVMM_LOAD_RELAXED(&st.bytes_unknown);
-	if (s.bytes_known) {
-		live = EVMM_LOAD_RELAXED(&st.live_bytes);
-		s.live_bytes = live > 0 ? (unsigned long long)live : 0;
-		s.peak_bytes = EVMM_LOAD_RELAXED(&st.peak_bytes);
+	if (EVMM_LOAD_RELAXED(&stats_on)) {
+		sum_counts(&sum);
+		s.enabled = 1;
+		s.malloc_calls = (unsigned long long)sum.calls[EVMM_ENTRY_MALLOC];
+		s.calloc_calls = (unsigned long long)sum.calls[EVMM_ENTRY_CALLOC];
+		s.strdup_calls = (unsigned long long)sum.calls[EVMM_ENTRY_STRDUP];
+		s.realloc_calls =
+		    (unsigned long long)sum.calls[EVMM_ENTRY_REALLOC];
+		s.free_calls = (unsigned long long)sum.free_calls;
+		s.injected_failures = (unsigned long long)sum.injected;
+		s.real_failures = (unsigned long long)sum.real_failures;
+		/* Blocks made less blocks freed.  Signed: a block from
+		 * before the statistics were on may be freed while they
+		 * are. */
+		live = sum.calls[EVMM_ENTRY_MALLOC] +
+		    sum.calls[EVMM_ENTRY_CALLOC] +
+		    sum.calls[EVMM_ENTRY_STRDUP] - sum.new_failed +
+		    sum.realloc_new - (sum.free_calls - sum.free_null) -
+		    sum.realloc_freed;
+		s.live_blocks = live > 0 ? (unsigned long long)live : 0;
+		s.bytes_known = !evmm_dispatch_sizes_unknown_(0);
+		if (s.bytes_known) {
+			live = sum.bytes > 0 ? sum.bytes : 0;
+			peak = EVMM_LOAD_RELAXED(&total_peak);
+			if (sum.peak > peak)
+				peak = sum.peak;
+			if (live > peak)
+				peak = live;
+			s.live_bytes = (unsigned long long)live;
+			s.peak_bytes = (unsigned long long)peak;
+		}
 	}
 	memcpy(stats, &s, size);
 	return 0;
@@ -283,7 +833,7 @@ write_report(void)
 		return;
 	}
 	evmm_stats_get(&s, sizeof(s));
-	fprintf(f, "allocations=%lu\n", EVMM_LOAD_RELAXED(&allocations));
+	fprintf(f, "allocations=%lu\n", allocations_made());
 	fprintf(f, "malloc_calls=%llu\ncalloc_calls=%llu\nstrdup_calls=%llu\n"
 	    "realloc_calls=%llu\nfree_calls=%llu\n", s.malloc_calls,
 	    s.calloc_calls, s.strdup_calls, s.realloc_calls, s.free_calls);

@@ -25,60 +25,29 @@
  * evmm_set_allocator() knows whether live blocks may exist without a
  * single write on the hot path after the first allocation.
  *
- * While fault injection or statistics are on (lib/instrument.c), one more
- * table is published in front: its functions report each call and then
- * use the allocator's table, which waits in `inner` and is what the
- * setters work on meanwhile.  While both are off, nothing of this is on
- * any path.
+ * Another part of the library may publish a table in front of the
+ * allocator's (lib/dispatch-internal.h says how): the entry points then
+ * call that one, the allocator's table waits in evmm_allocator_table_,
+ * and the setters work on it there.  This file does not know what the
+ * table in front does.
  */
 #include "config.h"
 
 #include "event2/event.h"
-#include "instrument-internal.h"
+#include "dispatch-internal.h"
 #include "mm-internal.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#if defined(EVMM_HAVE_C11_ATOMICS)
-#include <stdatomic.h>
-#define ATOMIC_(type) _Atomic(type)
-#define LOAD_ACQUIRE_(p) atomic_load_explicit((p), memory_order_acquire)
-#define STORE_RELEASE_(p, v) \
-	atomic_store_explicit((p), (v), memory_order_release)
-#define CAS_(p, expected, desired) \
-	atomic_compare_exchange_strong_explicit((p), (expected), (desired), \
-	    memory_order_acq_rel, memory_order_acquire)
-#elif defined(EVMM_HAVE_ATOMIC_BUILTINS)
-#define ATOMIC_(type) type
-#define LOAD_ACQUIRE_(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
-#define STORE_RELEASE_(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
-#define CAS_(p, expected, desired) \
-	__atomic_compare_exchange_n((p), (expected), (desired), 0, \
-	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)
-#else
-#error "configure found neither C11 atomics nor the __atomic builtins"
+#ifdef HAVE_MALLOC_H
+#include <malloc.h>
 #endif
 
-struct table {
-	/* The functions event_mm_*_() call, with the C library's
-	 * signatures: the C library's own, classic hooks themselves, or
-	 * trampolines that add a checked allocator's context. */
-	void *(*malloc_fn)(size_t sz);
-	void *(*realloc_fn)(void *ptr, size_t sz);
-	void (*free_fn)(void *ptr);
-	/* NULL: event_mm_calloc_() uses malloc_fn and zero-fills. */
-	void *(*calloc_fn)(size_t count, size_t size);
-	/* In a fresh table its used twin; NULL in a used table. */
-	const struct table *used;
-	/* For evmm_get_allocator(): the checked allocator, or NULL. */
-	const struct evmm_allocator *checked;
-};
-
 struct pair {
-	struct table fresh, used;
+	struct evmm_table fresh, used;
 };
 
 /*
@@ -96,6 +65,28 @@ typedef char checked_max_is_64_[CHECKED_MAX == 64 ? 1 : -1];
 static struct evmm_allocator checked[CHECKED_MAX];
 static size_t checked_count;
 
+/*
+ * Where errno is, for the trampolines that keep it across a free hook.
+ * errno is a call to a function of the C library (through the PLT, with
+ * glibc), and the trampoline would otherwise keep its argument across
+ * that call too; with initial-exec thread-local storage, each thread
+ * asks once and keeps the address, which saves 4 instructions per call.
+ */
+#ifdef EVMM_HAVE_TLS_IE
+static __thread int *errno_at __attribute__((tls_model("initial-exec")));
+
+static __attribute__((noinline, cold)) int *
+find_errno(void)
+{
+	return errno_at = &errno;
+}
+
+#define ERRNO_ADDRESS_() \
+	(__builtin_expect(errno_at != NULL, 1) ? errno_at : find_errno())
+#else
+#define ERRNO_ADDRESS_() (&errno)
+#endif
+
 #define TRAMPOLINES_(n, k) \
 	static void * \
 	checked_malloc_##n(size_t sz) \
@@ -110,9 +101,10 @@ static size_t checked_count;
 	static void \
 	checked_free_##n(void *ptr) \
 	{ \
-		int saved = errno; \
+		int *e = ERRNO_ADDRESS_(); \
+		int saved = *e; \
 		checked[k].free_fn(ptr, checked[k].ctx); \
-		errno = saved; \
+		*e = saved; \
 	} \
 	static void \
 	checked_free_keeps_errno_##n(void *ptr) \
@@ -123,6 +115,11 @@ static size_t checked_count;
 	checked_calloc_##n(size_t count, size_t size) \
 	{ \
 		return checked[k].calloc_fn(count, size, checked[k].ctx); \
+	} \
+	static size_t \
+	checked_size_##n(void *ptr) \
+	{ \
+		return checked[k].size_fn(ptr, checked[k].ctx); \
 	}
 #define SLOT_(x, y) TRAMPOLINES_(x##y, x * 8 + y)
 #define ROW_(x) SLOT_(x, 0) SLOT_(x, 1) SLOT_(x, 2) SLOT_(x, 3) \
@@ -137,10 +134,11 @@ static const struct trampolines {
 	void (*free_fn)(void *ptr);
 	void (*free_keeps_errno_fn)(void *ptr);
 	void *(*calloc_fn)(size_t count, size_t size);
+	size_t (*size_fn)(void *ptr);
 } trampolines[CHECKED_MAX] = {
 #define SLOT_(x, y) { checked_malloc_##x##y, checked_realloc_##x##y, \
 	checked_free_##x##y, checked_free_keeps_errno_##x##y, \
-	checked_calloc_##x##y },
+	checked_calloc_##x##y, checked_size_##x##y },
 #define ROW_(x) SLOT_(x, 0) SLOT_(x, 1) SLOT_(x, 2) SLOT_(x, 3) \
 	SLOT_(x, 4) SLOT_(x, 5) SLOT_(x, 6) SLOT_(x, 7)
 	ROW_(0) ROW_(1) ROW_(2) ROW_(3) ROW_(4) ROW_(5) ROW_(6) ROW_(7)
@@ -151,32 +149,31 @@ static const struct trampolines {
 /* The published table. */
 
 static const struct pair libc_pair;
-static ATOMIC_(const struct table *) current = &libc_pair.fresh;
+static ATOMIC_(const struct evmm_table *) current = &libc_pair.fresh;
 
 static void lock_setters(void);
 static void unlock_setters(void);
 
-/* The allocator's table while the instrumented one is published. */
-static const struct table instr_table;
-static ATOMIC_(const struct table *) inner;
-static ATOMIC_(int) instrumented;
+/* The allocator's table while a table in front is published. */
+ATOMIC_(const struct evmm_table *) evmm_allocator_table_;
+static ATOMIC_(int) fronted;
 
 /* Where the allocator's table is: what the setters replace. */
-static ATOMIC_(const struct table *) *
+static ATOMIC_(const struct evmm_table *) *
 allocator_slot(void)
 {
-	return LOAD_ACQUIRE_(&instrumented) ? &inner : &current;
+	return LOAD_ACQUIRE_(&fronted) ? &evmm_allocator_table_ : &current;
 }
 
 /* Publish the used twin of the allocator's table if it is fresh, and
  * return the used table to allocate with.  Reached through a fresh
  * table; if a setter has published another since, that one is marked,
  * which errs on the safe side. */
-static const struct table *
+static const struct evmm_table *
 mark_used(void)
 {
-	ATOMIC_(const struct table *) *slot = allocator_slot();
-	const struct table *t = LOAD_ACQUIRE_(slot);
+	ATOMIC_(const struct evmm_table *) *slot = allocator_slot();
+	const struct evmm_table *t = LOAD_ACQUIRE_(slot);
 
 	while (t->used != NULL && !CAS_(slot, &t, t->used))
 		continue;
@@ -198,7 +195,7 @@ first_realloc(void *ptr, size_t sz)
 static void *
 first_calloc(size_t count, size_t size)
 {
-	const struct table *t = mark_used();
+	const struct evmm_table *t = mark_used();
 	void *p;
 
 	if (t->calloc_fn != NULL)
@@ -207,114 +204,58 @@ first_calloc(size_t count, size_t size)
 	return p != NULL ? memset(p, 0, count * size) : NULL;
 }
 
-/* The C library's functions themselves: nothing between a call and it
- * but a load and a jump. */
-static const struct pair libc_pair = {
-	{ first_malloc, first_realloc, free, first_calloc, &libc_pair.used,
-	  NULL },
-	{ malloc, realloc, free, calloc, NULL, NULL }
-};
+/* The size function of an allocator that cannot tell: 0, remembered. */
+static ATOMIC_(int) sizes_unknown;
 
-/* Instrumented calls: reported to lib/instrument.c around the allocator's
- * own table.  A failure it injects calls no allocator. */
-
-static void *
-instrumented_malloc(enum evmm_entry entry, size_t sz, void *caller)
+static size_t
+unknown_size(void *ptr)
 {
-	void *p;
-
-	if (evmm_instr_begin_(entry, sz, caller)) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	p = LOAD_ACQUIRE_(&inner)->malloc_fn(sz);
-	evmm_instr_end_(entry, p, NULL, 0, sz);
-	return p;
-}
-
-static void *
-instrumented_calloc(size_t count, size_t size, void *caller)
-{
-	const struct table *t;
-	void *p;
-
-	if (evmm_instr_begin_(EVMM_ENTRY_CALLOC, count * size, caller))
-		return NULL;
-	t = LOAD_ACQUIRE_(&inner);
-	if (t->calloc_fn != NULL) {
-		p = t->calloc_fn(count, size);
-	} else {
-		p = t->malloc_fn(count * size);
-		if (p != NULL)
-			memset(p, 0, count * size);
-	}
-	evmm_instr_end_(EVMM_ENTRY_CALLOC, p, NULL, 0, count * size);
-	return p;
-}
-
-/* The instrumented table's own functions.  event_mm_malloc_() and
- * event_mm_realloc_() reach them by a tail call when compiled with
- * optimisation, so their return address is the caller's; calloc and
- * strdup, which do more after the call, pass it instead. */
-
-static void *
-instr_malloc(size_t sz)
-{
-	return instrumented_malloc(EVMM_ENTRY_MALLOC, sz,
-	    EVMM_RETURN_ADDRESS());
-}
-
-static void *
-instr_realloc(void *ptr, size_t sz)
-{
-	void *caller = EVMM_RETURN_ADDRESS();
-	size_t old_size;
-	void *p;
-
-	if (evmm_instr_begin_(EVMM_ENTRY_REALLOC, sz, caller)) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	old_size = ptr != NULL ? evmm_instr_block_size_(ptr) : 0;
-	p = LOAD_ACQUIRE_(&inner)->realloc_fn(ptr, sz);
-	evmm_instr_end_(EVMM_ENTRY_REALLOC, p, ptr, old_size, sz);
-	return p;
-}
-
-static void
-instr_free(void *ptr)
-{
-	evmm_instr_free_(ptr);
-	LOAD_ACQUIRE_(&inner)->free_fn(ptr);
-}
-
-/* calloc_fn is not used: event_mm_calloc_() sees this table and calls
- * instrumented_calloc() itself. */
-static const struct table instr_table = {
-	instr_malloc, instr_realloc, instr_free, NULL, NULL, NULL
-};
-
-void
-evmm_mm_instrument_(int on)
-{
-	lock_setters();
-	if (on && !LOAD_ACQUIRE_(&instrumented)) {
-		STORE_RELEASE_(&inner, LOAD_ACQUIRE_(&current));
-		STORE_RELEASE_(&instrumented, 1);
-		STORE_RELEASE_(&current, &instr_table);
-	} else if (!on && LOAD_ACQUIRE_(&instrumented)) {
-		STORE_RELEASE_(&current, LOAD_ACQUIRE_(&inner));
-		STORE_RELEASE_(&instrumented, 0);
-	}
-	unlock_setters();
+	(void)ptr;
+	if (!LOAD_ACQUIRE_(&sizes_unknown))
+		STORE_RELEASE_(&sizes_unknown, 1);
+	return 0;
 }
 
 int
-evmm_mm_has_user_hooks_(void)
+evmm_dispatch_sizes_unknown_(int forget)
 {
-	const struct table *t = LOAD_ACQUIRE_(allocator_slot());
+	int was = LOAD_ACQUIRE_(&sizes_unknown);
 
-	return t != &libc_pair.fresh && t != &libc_pair.used;
+	if (forget)
+		STORE_RELEASE_(&sizes_unknown, 0);
+	return was;
+}
+
+/* The C library's functions themselves: nothing between a call and it
+ * but a load and a jump. */
+#ifdef HAVE_MALLOC_USABLE_SIZE
+#define LIBC_SIZE_ malloc_usable_size
+#else
+#define LIBC_SIZE_ unknown_size
+#endif
+static const struct pair libc_pair = {
+	{ first_malloc, first_realloc, free, first_calloc, LIBC_SIZE_,
+	  NULL, NULL, &libc_pair.used, NULL },
+	{ malloc, realloc, free, calloc, LIBC_SIZE_, NULL, NULL, NULL, NULL }
+};
+
+void
+evmm_dispatch_front_(const struct evmm_table *front)
+{
+	lock_setters();
+	if (front != NULL) {
+		if (!LOAD_ACQUIRE_(&fronted)) {
+			STORE_RELEASE_(&evmm_allocator_table_,
+			    LOAD_ACQUIRE_(&current));
+			STORE_RELEASE_(&fronted, 1);
+		}
+		STORE_RELEASE_(&current, front);
+	} else if (LOAD_ACQUIRE_(&fronted)) {
+		STORE_RELEASE_(&current,
+		    LOAD_ACQUIRE_(&evmm_allocator_table_));
+		STORE_RELEASE_(&fronted, 0);
+	}
+	unlock_setters();
 }
 
 /* The allocation entry points. */
@@ -330,7 +271,7 @@ event_mm_malloc_(size_t sz)
 void *
 event_mm_calloc_(size_t count, size_t size)
 {
-	const struct table *t;
+	const struct evmm_table *t;
 	void *p;
 
 	if (count == 0 || size == 0)
@@ -340,8 +281,8 @@ event_mm_calloc_(size_t count, size_t size)
 	if (count > SIZE_MAX / size)
 		goto fail;
 	t = LOAD_ACQUIRE_(&current);
-	if (t == &instr_table) {
-		p = instrumented_calloc(count, size, EVMM_RETURN_ADDRESS());
+	if (t->calloc_at != NULL) {
+		p = t->calloc_at(count, size, EVMM_RETURN_ADDRESS());
 		if (p == NULL)
 			goto fail;
 		return p;
@@ -365,7 +306,7 @@ fail:
 char *
 event_mm_strdup_(const char *str)
 {
-	const struct table *t;
+	const struct evmm_table *t;
 	size_t len;
 	char *p;
 
@@ -377,9 +318,8 @@ event_mm_strdup_(const char *str)
 	 * would not fit in the address space. */
 	len = strlen(str);
 	t = LOAD_ACQUIRE_(&current);
-	if (t == &instr_table)
-		p = instrumented_malloc(EVMM_ENTRY_STRDUP, len + 1,
-		    EVMM_RETURN_ADDRESS());
+	if (t->strdup_at != NULL)
+		p = t->strdup_at(len + 1, EVMM_RETURN_ADDRESS());
 	else
 		p = t->malloc_fn(len + 1);
 	if (p == NULL) {
@@ -409,6 +349,10 @@ event_mm_free_(void *ptr)
 enum { POOL_PAIRS = 16 };
 struct pool_pair {
 	struct pair pair;
+	/* When this allocator was last installed as a declared wrapper:
+	 * the used table it wraps, which may be installed again in its
+	 * place (unwrapping).  NULL when it was not. */
+	const struct evmm_table *wrapped;
 	struct pool_pair *next;
 };
 static struct pool_pair pool[POOL_PAIRS];
@@ -432,18 +376,19 @@ unlock_setters(void)
 }
 
 static int
-same_table(const struct table *a, const struct table *b)
+same_table(const struct evmm_table *a, const struct evmm_table *b)
 {
 	return a->malloc_fn == b->malloc_fn &&
 	    a->realloc_fn == b->realloc_fn &&
 	    a->free_fn == b->free_fn &&
-	    a->calloc_fn == b->calloc_fn;
+	    a->calloc_fn == b->calloc_fn &&
+	    a->size_fn == b->size_fn;
 }
 
 /* The pair whose used table is @p want: an existing one, or a new one.
  * NULL only when memory for a new one cannot be had.  Called locked. */
 static const struct pair *
-pair_for(const struct table *want)
+pair_for(const struct evmm_table *want)
 {
 	struct pool_pair *pp;
 	int saved_errno;
@@ -474,19 +419,50 @@ pair_for(const struct table *want)
 	return &pp->pair;
 }
 
-/* Publish the allocator that @p want describes.  Unless @p wraps, refuse
- * with EBUSY when the current allocator has made a block.  Called locked;
- * returns 0 or an errno value. */
-static int
-install(const struct table *want, int wraps)
+/* The pool pair whose used table is @p t; NULL for the C library's. */
+static struct pool_pair *
+pool_pair_of(const struct evmm_table *t)
 {
-	ATOMIC_(const struct table *) *slot = allocator_slot();
-	const struct table *cur = LOAD_ACQUIRE_(slot);
+	struct pool_pair *pp;
+
+	for (pp = pairs; pp != NULL; pp = pp->next)
+		if (t == &pp->pair.used)
+			return pp;
+	return NULL;
+}
+
+/* Whether @p want is what the used table @p cur wraps: installing it
+ * again removes the wrapper, whose blocks it made. */
+static int
+unwraps(const struct evmm_table *cur, const struct evmm_table *want)
+{
+	const struct pool_pair *pp = pool_pair_of(cur);
+
+	return pp != NULL && pp->wrapped != NULL &&
+	    same_table(pp->wrapped, want);
+}
+
+/* How a table is installed. */
+enum how {
+	REPLACE,	/* refused once the current one has made a block,
+			 * unless the current one wraps it */
+	WRAP,		/* a declared wrapper: always; records what it wraps */
+	CLASSIC		/* event_set_mem_functions(): always, records nothing */
+};
+
+/* Publish the allocator that @p want describes, as @p how says.  Called
+ * locked; returns 0 or an errno value. */
+static int
+install(const struct evmm_table *want, enum how how)
+{
+	ATOMIC_(const struct evmm_table *) *slot = allocator_slot();
+	const struct evmm_table *cur = LOAD_ACQUIRE_(slot);
 	const struct pair *pair;
+	struct pool_pair *pp;
 
 	/* Checked before a table is made, so that a refused allocator
 	 * costs no memory. */
-	if (cur->used == NULL && !wraps)
+	if (cur->used == NULL && how == REPLACE && !unwraps(cur, want))
 		return EBUSY;
 	pair = pair_for(want);
 	if (pair == NULL)
@@ -497,8 +473,17 @@ install(const struct table *want, int wraps)
 	 * current table used: then look again. */
 	while (!CAS_(slot, &cur,
 	    cur->used != NULL ? &pair->fresh : &pair->used))
-		if (cur->used == NULL && !wraps)
+		if (cur->used == NULL && how == REPLACE && !unwraps(cur, want))
 			return EBUSY;
+	/* A wrapper records what it wraps; an allocator that took over
+	 * from a fresh one, or from the classic setter, wraps nothing; one
+	 * that a wrapper gave way to keeps what it wraps itself, so that a
+	 * chain comes apart in order. */
+	pp = pool_pair_of(&pair->used);
+	if (pp != NULL && how == WRAP)
+		pp->wrapped = cur->used != NULL ? cur->used : cur;
+	else if (pp != NULL && (how == CLASSIC || cur->used != NULL))
+		pp->wrapped = NULL;
 	return 0;
 }
 
@@ -507,7 +492,7 @@ event_set_mem_functions(void *(*malloc_fn)(size_t sz),
     void *(*realloc_fn)(void *ptr, size_t sz),
     void (*free_fn)(void *ptr))
 {
-	struct table want = libc_pair.used;
+	struct evmm_table want = libc_pair.used;
 
 	/* libevent's contract: each NULL means the C library for that role,
 	 * and the C library's calloc() only while malloc is its too.  The
@@ -520,15 +505,21 @@ event_set_mem_functions(void *(*malloc_fn)(size_t sz),
 		want.realloc_fn = realloc_fn;
 	if (free_fn != NULL)
 		want.free_fn = free_fn;
+	/* Blocks from the program's hooks have sizes only they know. */
+	if (malloc_fn != NULL || realloc_fn != NULL || free_fn != NULL)
+		want.size_fn = unknown_size;
 	/* The classic setter replaces unconditionally and reports nothing;
 	 * its only failure, no memory for a new table, leaves the allocator
 	 * as it was.  errno is left as it was either way. */
 	lock_setters();
-	(void)install(&want, 1);
+	(void)install(&want, CLASSIC);
 	unlock_setters();
 }
 
 /* The checked setter and the getter. */
+
+/* The size of struct evmm_allocator in 0.1.0, which had no size_fn. */
+#define ALLOCATOR_0_1_SIZE offsetof(struct evmm_allocator, size_fn)
 
 /* Whether @p a is a description this library can read: at least as long
  * as the first version of the struct, and, if a newer header made it
@@ -539,7 +530,7 @@ readable(const struct evmm_allocator *a)
 	const unsigned char *tail = (const unsigned char *)a;
 	size_t i;
 
-	if (a->size < sizeof(*a))
+	if (a->size != ALLOCATOR_0_1_SIZE && a->size < sizeof(*a))
 		return 0;
 	for (i = sizeof(*a); i < a->size; i++)
 		if (tail[i] != 0)
@@ -547,10 +538,10 @@ readable(const struct evmm_allocator *a)
 	return 1;
 }
 
-/* The slot of checked allocator @p a: the one it already has, or a new
- * one.  -1 when every slot is taken.  Called locked. */
+/* The slot of checked allocator @p a, or -1 when it has none.  Called
+ * locked. */
 static int
-slot_for(const struct evmm_allocator *a)
+find_slot(const struct evmm_allocator *a)
 {
 	size_t k;
 
@@ -559,20 +550,47 @@ slot_for(const struct evmm_allocator *a)
 		    checked[k].realloc_fn == a->realloc_fn &&
 		    checked[k].free_fn == a->free_fn &&
 		    checked[k].calloc_fn == a->calloc_fn &&
+		    checked[k].size_fn == a->size_fn &&
 		    checked[k].ctx == a->ctx && checked[k].flags == a->flags)
 			return (int)k;
+	return -1;
+}
+
+/* A new slot for @p a, or -1 when every slot is taken.  Called locked. */
+static int
+add_slot(const struct evmm_allocator *a)
+{
 	if (checked_count == CHECKED_MAX)
 		return -1;
 	checked[checked_count] = *a;
 	return (int)checked_count++;
 }
 
+/* The table of the checked allocator in slot @p k. */
+static void
+checked_table(int k, struct evmm_table *want)
+{
+	const struct trampolines *tr = &trampolines[k];
+	const struct evmm_allocator *a = &checked[k];
+
+	*want = libc_pair.used;
+	want->malloc_fn = tr->malloc_fn;
+	want->realloc_fn = tr->realloc_fn;
+	/* Saving errno costs a call to find it and register spills, more
+	 * than the dispatch itself: skipped for hooks that keep errno
+	 * themselves. */
+	want->free_fn = a->flags & EVMM_ALLOCATOR_FREE_KEEPS_ERRNO ?
+	    tr->free_keeps_errno_fn : tr->free_fn;
+	want->calloc_fn = a->calloc_fn != NULL ? tr->calloc_fn : NULL;
+	want->size_fn = a->size_fn != NULL ? tr->size_fn : unknown_size;
+	want->checked = a;
+}
+
 int
 evmm_set_allocator(const struct evmm_allocator *a)
 {
 	struct evmm_allocator copy;
-	const struct trampolines *tr;
-	struct table want = libc_pair.used;
+	struct evmm_table want;
 	int err, k, wraps;
 
 	memset(&copy, 0, sizeof(copy));
@@ -582,7 +600,8 @@ evmm_set_allocator(const struct evmm_allocator *a)
 			errno = EINVAL;
 			return -1;
 		}
-		copy = *a;
+		memcpy(&copy, a, a->size < sizeof(copy) ? a->size :
+		    sizeof(copy));
 	}
 	wraps = (copy.flags & EVMM_ALLOCATOR_WRAPS) != 0;
 	/* What the slot records: the hooks, the context and the one flag
@@ -590,9 +609,10 @@ evmm_set_allocator(const struct evmm_allocator *a)
 	copy.size = sizeof(copy);
 	copy.flags &= EVMM_ALLOCATOR_FREE_KEEPS_ERRNO;
 	if (copy.malloc_fn == NULL && copy.realloc_fn == NULL &&
-	    copy.free_fn == NULL && copy.calloc_fn == NULL) {
+	    copy.free_fn == NULL && copy.calloc_fn == NULL &&
+	    copy.size_fn == NULL) {
 		lock_setters();
-		err = install(&libc_pair.used, wraps);
+		err = install(&libc_pair.used, wraps ? WRAP : REPLACE);
 		unlock_setters();
 		goto out;
 	}
@@ -603,23 +623,19 @@ evmm_set_allocator(const struct evmm_allocator *a)
 	}
 	lock_setters();
 	/* EBUSY is checked again by install(); here so that a refused
-	 * allocator takes no slot. */
-	if (!wraps && LOAD_ACQUIRE_(allocator_slot())->used == NULL) {
+	 * allocator takes no slot.  An allocator that a wrapper wraps was
+	 * installed before, so it has a slot. */
+	k = find_slot(&copy);
+	if (k >= 0)
+		checked_table(k, &want);
+	if (!wraps && LOAD_ACQUIRE_(allocator_slot())->used == NULL &&
+	    (k < 0 || !unwraps(LOAD_ACQUIRE_(allocator_slot()), &want))) {
 		err = EBUSY;
-	} else if ((k = slot_for(&copy)) < 0) {
+	} else if (k < 0 && (k = add_slot(&copy)) < 0) {
 		err = ENOMEM;
 	} else {
-		tr = &trampolines[k];
-		want.malloc_fn = tr->malloc_fn;
-		want.realloc_fn = tr->realloc_fn;
-		/* Saving errno costs a call to find it and register spills,
-		 * more than the dispatch itself: skipped for hooks that keep
-		 * errno themselves. */
-		want.free_fn = copy.flags & EVMM_ALLOCATOR_FREE_KEEPS_ERRNO ?
-		    tr->free_keeps_errno_fn : tr->free_fn;
-		want.calloc_fn = copy.calloc_fn != NULL ? tr->calloc_fn : NULL;
-		want.checked = &checked[k];
-		err = install(&want, wraps);
+		checked_table(k, &want);
+		err = install(&want, wraps ? WRAP : REPLACE);
 	}
 	unlock_setters();
 out:
@@ -632,7 +648,7 @@ out:
 
 /* For evmm_get_allocator(): a table's functions as hooks with a context,
  * the table itself, which they never write through. */
-#define TABLE_(p) ((const struct table *)(p))
+#define TABLE_(p) ((const struct evmm_table *)(p))
 
 static void *
 table_malloc(size_t sz, void *t)
@@ -658,16 +674,26 @@ table_calloc(size_t count, size_t size, void *t)
 	return TABLE_(t)->calloc_fn(count, size);
 }
 
+static size_t
+table_size(void *ptr, void *t)
+{
+	return TABLE_(t)->size_fn(ptr);
+}
+
 int
 evmm_get_allocator(struct evmm_allocator *a)
 {
 	struct evmm_allocator out;
-	const struct table *t;
+	const struct evmm_table *t;
+	size_t n;
 
-	if (a == NULL || a->size < sizeof(*a)) {
+	if (a == NULL || (a->size != ALLOCATOR_0_1_SIZE &&
+	    a->size < sizeof(*a))) {
 		errno = EINVAL;
 		return -1;
 	}
+	/* An older caller's struct gets the fields it knows. */
+	n = a->size < sizeof(out) ? a->size : sizeof(out);
 	t = LOAD_ACQUIRE_(allocator_slot());
 	if (t->used != NULL)
 		t = t->used;
@@ -681,11 +707,14 @@ evmm_get_allocator(struct evmm_allocator *a)
 		out.realloc_fn = table_realloc;
 		out.free_fn = table_free;
 		out.calloc_fn = t->calloc_fn != NULL ? table_calloc : NULL;
+		out.size_fn = t->size_fn != unknown_size ? table_size : NULL;
 		out.ctx = (void *)(uintptr_t)t;
 	}
 	/* A longer struct from a newer header: its fields are unknown
 	 * here, so they read as zero, which means "not given". */
-	memset((unsigned char *)a + sizeof(out), 0, a->size - sizeof(out));
-	*a = out;
+	if (a->size > n)
+		memset((unsigned char *)a + n, 0, a->size - n);
+	out.size = n;
+	memcpy(a, &out, n);
 	return 0;
 }

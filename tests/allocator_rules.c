@@ -156,6 +156,43 @@ installed_made_block(void)
 }
 
 static int
+null_refused_once_installed_made_block(void)
+{
+	void *p;
+
+	EXPECT(set(&count_a, 0) == 0);
+	p = event_mm_malloc_(8);
+	EXPECT(p != NULL);
+	errno = 0;
+	EXPECT(evmm_set_allocator(NULL) == -1);
+	EXPECT(errno == EBUSY);
+	event_mm_free_(p);
+	EXPECT(count_a.frees == 1);
+	return 0;
+}
+
+/* An allocator that made blocks, wrapped: removing the wrapper gives it
+ * back, and it wraps nothing, so the C library stays refused. */
+static int
+wrapper_of_installed_comes_off(void)
+{
+	void *by_a, *by_b;
+
+	EXPECT(set(&count_a, 0) == 0);
+	by_a = event_mm_malloc_(8);
+	EXPECT(set(&count_b, EVMM_ALLOCATOR_WRAPS) == 0);
+	by_b = event_mm_malloc_(8);
+	EXPECT(by_a != NULL && by_b != NULL);
+	EXPECT(evmm_set_allocator(NULL) == -1 && errno == EBUSY);
+	EXPECT(set(&count_a, 0) == 0);
+	event_mm_free_(by_a);
+	event_mm_free_(by_b);
+	EXPECT(count_a.frees == 2 && count_b.frees == 0);
+	EXPECT(evmm_set_allocator(NULL) == -1 && errno == EBUSY);
+	return 0;
+}
+
+static int
 libc_made_block(void)
 {
 	void *volatile p = event_mm_malloc_(8);
@@ -307,6 +344,10 @@ static const struct {
 	{ "EBUSY once the installed allocator made a block",
 	  installed_made_block },
 	{ "EBUSY once the C library made a block", libc_made_block },
+	{ "NULL is refused once the installed allocator made a block",
+	  null_refused_once_installed_made_block },
+	{ "a wrapper comes off, giving back the allocator it wraps",
+	  wrapper_of_installed_comes_off },
 	{ "event_mm_calloc_() counts as an allocation", calloc_counts },
 	{ "event_mm_strdup_() counts as an allocation", strdup_counts },
 	{ "event_mm_realloc_() counts as an allocation", realloc_counts },

@@ -14,9 +14,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef HAVE_MALLOC_H
+#include <malloc.h>
+#endif
 
 #include <event2/event.h>
 #include <event2/evmm.h>
@@ -234,26 +238,68 @@ START_TEST(test_set_allocator_with_live_blocks_is_ebusy)
 }
 END_TEST
 
-START_TEST(test_restoring_libc_with_live_blocks_is_ebusy)
+/* Unwrapping: the allocator a wrapper wraps may be installed again in its
+ * place, since the wrapper's blocks are that allocator's; a chain of
+ * wrappers comes apart in order, not out of order. */
+static struct counts inner_counts;
+
+START_TEST(test_wrappers_come_off_in_order)
 {
-	struct evmm_allocator a = counting_wrapper(), before, empty;
-	void *live;
+	struct evmm_allocator inner = counting_wrapper(), outer;
+	void *by_inner, *by_outer;
 
-	ck_assert_int_eq(evmm_set_allocator(&a), 0);
-	live = event_mm_malloc_(32);
-	ck_assert_ptr_nonnull(live);
-	ck_assert_int_eq(counts.mallocs, 1);
-	before = current_allocator();
+	allocate_once();
+	inner.ctx = &inner_counts;
+	memset(&inner_counts, 0, sizeof(inner_counts));
+	outer = counting_wrapper();
+	ck_assert_int_eq(evmm_set_allocator(&inner), 0);	/* wraps libc */
+	by_inner = event_mm_malloc_(32);
+	ck_assert_int_eq(evmm_set_allocator(&outer), 0);	/* wraps inner */
+	by_outer = event_mm_malloc_(32);
+	ck_assert_ptr_nonnull(by_inner);
+	ck_assert_ptr_nonnull(by_outer);
 
+	/* Out of order: the C library is not what the outer one wraps. */
+	errno = ERRNO_SENTINEL;
 	ck_assert_int_eq(evmm_set_allocator(NULL), -1);
 	ck_assert_int_eq(errno, EBUSY);
-	memset(&empty, 0, sizeof(empty));
-	empty.size = sizeof(empty);
-	ck_assert_int_eq(evmm_set_allocator(&empty), -1);
-	ck_assert_int_eq(errno, EBUSY);
-	ck_assert(unchanged(&before));
+	ck_assert_ptr_eq(current_allocator().ctx, &counts);
 
-	event_mm_free_(live);
+	/* In order, without EVMM_ALLOCATOR_WRAPS: outer, then inner. */
+	inner.flags = 0;
+	errno = ERRNO_SENTINEL;
+	ck_assert_int_eq(evmm_set_allocator(&inner), 0);
+	ck_assert_int_eq(errno, ERRNO_SENTINEL);
+	ck_assert_ptr_eq(current_allocator().ctx, &inner_counts);
+	event_mm_free_(by_outer);
+	ck_assert_int_eq(inner_counts.frees, 1);
+	ck_assert_int_eq(counts.frees, 0);
+	ck_assert_int_eq(evmm_set_allocator(NULL), 0);
+	event_mm_free_(by_inner);
+	ck_assert_int_eq(inner_counts.frees, 1);
+	/* Nothing is left to unwrap: a non-wrapper is refused again. */
+	ck_assert_int_eq(evmm_set_allocator(&inner), -1);
+	ck_assert_int_eq(errno, EBUSY);
+}
+END_TEST
+
+START_TEST(test_unwrapping_is_only_to_what_was_wrapped)
+{
+	struct evmm_allocator w = counting_wrapper(), other;
+	void *p;
+
+	allocate_once();
+	ck_assert_int_eq(evmm_set_allocator(&w), 0);
+	p = event_mm_malloc_(16);
+	ck_assert_ptr_nonnull(p);
+	/* The same hooks with another context are another allocator. */
+	other = counting_wrapper();
+	other.flags = 0;
+	other.ctx = &inner_counts;
+	ck_assert_int_eq(evmm_set_allocator(&other), -1);
+	ck_assert_int_eq(errno, EBUSY);
+	ck_assert_ptr_eq(current_allocator().ctx, &counts);
+	event_mm_free_(p);
 	ck_assert_int_eq(counts.frees, 1);
 }
 END_TEST
@@ -454,6 +500,70 @@ START_TEST(test_get_allocator_rejects_null_and_short)
 	memset(&a, 0, sizeof(a));
 	a.size = sizeof(a) - 1;
 	ck_assert_int_eq(evmm_get_allocator(&a), -1);
+	ck_assert_int_eq(errno, EINVAL);
+}
+END_TEST
+
+static size_t
+ctx_size(void *ptr, void *ctx)
+{
+	(void)ctx;
+	return ptr != NULL ? 1 : 0;
+}
+
+START_TEST(test_get_allocator_reports_size_hook)
+{
+	struct evmm_allocator a = counting_wrapper(), got;
+
+	got = current_allocator();
+#ifdef HAVE_MALLOC_USABLE_SIZE
+	{
+		void *p = malloc(10);
+
+		/* The C library's blocks are measured as it measures them. */
+		ck_assert(got.size_fn != NULL);
+		ck_assert_uint_eq(got.size_fn(p, got.ctx),
+		    malloc_usable_size(p));
+		free(p);
+	}
+#endif
+	a.size_fn = ctx_size;
+	ck_assert_int_eq(evmm_set_allocator(&a), 0);
+	got = current_allocator();
+	ck_assert(got.size_fn == ctx_size);
+	ck_assert_ptr_eq(got.ctx, &counts);
+	event_set_mem_functions(classic_malloc, classic_realloc,
+	    classic_free);
+	/* Classic hooks do not say how big their blocks are. */
+	ck_assert(current_allocator().size_fn == NULL);
+}
+END_TEST
+
+/* A caller built against 0.1.0's headers: its struct ends at ctx. */
+START_TEST(test_allocator_struct_of_0_1_is_accepted)
+{
+	struct evmm_allocator a = counting_wrapper();
+	union {
+		struct evmm_allocator a;
+		unsigned char bytes[sizeof(struct evmm_allocator)];
+	} got;
+	size_t old_size = offsetof(struct evmm_allocator, size_fn);
+
+	/* What lies past an old caller's struct is not its to clear. */
+	a.size_fn = ctx_size;
+	a.size = old_size;
+	ck_assert_int_eq(evmm_set_allocator(&a), 0);
+	memset(&got, 0xee, sizeof(got));
+	got.a.size = old_size;
+	ck_assert_int_eq(evmm_get_allocator(&got.a), 0);
+	ck_assert_uint_eq(got.a.size, old_size);
+	ck_assert(got.a.malloc_fn == ctx_malloc);
+	ck_assert_ptr_eq(got.a.ctx, &counts);
+	ck_assert_uint_eq(got.bytes[old_size], 0xee);
+	/* The size hook past its end was not read. */
+	ck_assert(current_allocator().size_fn == NULL);
+	a.size = old_size + 1;
+	ck_assert_int_eq(evmm_set_allocator(&a), -1);
 	ck_assert_int_eq(errno, EINVAL);
 }
 END_TEST
@@ -744,6 +854,70 @@ worker(void *arg)
 	return (void *)(intptr_t)failures;
 }
 
+/* Each thread's errno is kept across a free hook that sets it, even
+ * though libevmm finds errno's address once per thread. */
+static void *
+plain_malloc(size_t sz, void *ctx)
+{
+	(void)ctx;
+	return malloc(sz);
+}
+
+static void *
+plain_realloc(void *ptr, size_t sz, void *ctx)
+{
+	(void)ctx;
+	return realloc(ptr, sz);
+}
+
+static void
+clobbering_free(void *ptr, void *ctx)
+{
+	(void)ctx;
+	free(ptr);
+	errno = EIO;
+}
+
+static void *
+free_keeping_errno(void *arg)
+{
+	int mine = *(int *)arg, i, kept = 1;
+
+	for (i = 0; i < 1000; i++) {
+		void *p = event_mm_malloc_(16);
+
+		errno = mine;
+		event_mm_free_(p);
+		kept &= errno == mine;
+	}
+	return kept ? arg : NULL;
+}
+
+START_TEST(test_free_hook_leaves_each_threads_errno_alone)
+{
+	static int values[2] = { EDOM, ERANGE };
+	struct evmm_allocator a;
+	pthread_t t[2];
+	void *r;
+	int i;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.flags = EVMM_ALLOCATOR_WRAPS;
+	a.malloc_fn = plain_malloc;
+	a.realloc_fn = plain_realloc;
+	a.free_fn = clobbering_free;
+	ck_assert_int_eq(evmm_set_allocator(&a), 0);
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL,
+		    free_keeping_errno, &values[i]), 0);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(pthread_join(t[i], &r), 0);
+		ck_assert_ptr_eq(r, &values[i]);
+	}
+}
+END_TEST
+
 START_TEST(test_replacing_while_threads_allocate)
 {
 	pthread_t workers[WORKERS], rep;
@@ -801,7 +975,8 @@ make_allocator_suite(void)
 	tcase_add_test(tc, test_set_allocator_partial_is_einval);
 	tcase_add_test(tc, test_set_allocator_bad_size_or_flags_is_einval);
 	tcase_add_test(tc, test_set_allocator_with_live_blocks_is_ebusy);
-	tcase_add_test(tc, test_restoring_libc_with_live_blocks_is_ebusy);
+	tcase_add_test(tc, test_wrappers_come_off_in_order);
+	tcase_add_test(tc, test_unwrapping_is_only_to_what_was_wrapped);
 	tcase_add_test(tc, test_wrapper_is_accepted_after_allocations);
 	tcase_add_test(tc, test_hooks_get_context);
 	tcase_add_test(tc, test_calloc_hook_replaces_malloc_and_memset);
@@ -817,6 +992,8 @@ make_allocator_suite(void)
 	tcase_add_checked_fixture(tc, reset_all, restore_libc);
 	tcase_add_test(tc, test_get_allocator_rejects_null_and_short);
 	tcase_add_test(tc, test_get_allocator_reports_checked_hooks);
+	tcase_add_test(tc, test_get_allocator_reports_size_hook);
+	tcase_add_test(tc, test_allocator_struct_of_0_1_is_accepted);
 	tcase_add_test(tc, test_get_allocator_libc_is_callable);
 	tcase_add_test(tc, test_get_allocator_reaches_classic_hooks);
 	tcase_add_test(tc, test_wrapper_chains_to_classic_hooks);
@@ -828,6 +1005,7 @@ make_allocator_suite(void)
 	/* Slow under valgrind and ThreadSanitizer, not in a normal build. */
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_replacing_while_threads_allocate);
+	tcase_add_test(tc, test_free_hook_leaves_each_threads_errno_alone);
 	suite_add_tcase(s, tc);
 #endif
 #else

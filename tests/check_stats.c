@@ -11,8 +11,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef HAVE_SYS_WAIT_H
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
 
 #include <event2/event.h>
+#include <event2/evmm.h>
 #include <event2/evmm_debug.h>
 
 #include "check_evmm.h"
@@ -152,6 +158,101 @@ START_TEST(test_stats_count_bytes_of_libc_blocks)
 }
 END_TEST
 
+#ifdef EVMM_SET_ALLOCATOR_IMPLEMENTED
+/* An allocator that puts the size before each block, and says it. */
+union sized {
+	size_t size;
+	long double ld;
+	void *ptr;
+};
+static int size_asked;
+
+static void *
+sized_malloc(size_t sz, void *ctx)
+{
+	union sized *h = malloc(sizeof(*h) + sz);
+
+	(void)ctx;
+	if (h == NULL)
+		return NULL;
+	h->size = sz;
+	return h + 1;
+}
+
+static void *
+sized_realloc(void *ptr, size_t sz, void *ctx)
+{
+	union sized *h = ptr != NULL ? (union sized *)ptr - 1 : NULL;
+
+	(void)ctx;
+	if (ptr != NULL && sz == 0) {
+		free(h);
+		return NULL;
+	}
+	h = realloc(h, sizeof(*h) + sz);
+	if (h == NULL)
+		return NULL;
+	h->size = sz;
+	return h + 1;
+}
+
+static void
+sized_free(void *ptr, void *ctx)
+{
+	(void)ctx;
+	if (ptr != NULL)
+		free((union sized *)ptr - 1);
+}
+
+static size_t
+sized_size(void *ptr, void *ctx)
+{
+	ck_assert_ptr_eq(ctx, &size_asked);
+	size_asked++;
+	return ((union sized *)ptr - 1)->size;
+}
+
+START_TEST(test_stats_count_bytes_with_a_size_hook)
+{
+	struct evmm_allocator a;
+	struct evmm_stats s;
+	void *p, *q;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	/* Not a wrapper, but no block crosses between it and the C
+	 * library, and with CK_FORK=no the C library has made blocks. */
+	a.flags = EVMM_ALLOCATOR_WRAPS;
+	a.malloc_fn = sized_malloc;
+	a.realloc_fn = sized_realloc;
+	a.free_fn = sized_free;
+	a.size_fn = sized_size;
+	a.ctx = &size_asked;
+	ck_assert_int_eq(evmm_set_allocator(&a), 0);
+	evmm_stats_enable(1);
+	p = event_mm_malloc_(100);
+	q = event_mm_calloc_(3, 10);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(q);
+	s = stats();
+	ck_assert_int_eq(s.bytes_known, 1);
+	ck_assert_uint_eq(s.live_bytes, 130);
+	p = event_mm_realloc_(p, 1000);
+	ck_assert_ptr_nonnull(p);
+	event_mm_free_(q);
+	s = stats();
+	ck_assert_uint_eq(s.live_bytes, 1000);
+	ck_assert_uint_eq(s.peak_bytes, 1030);
+	event_mm_free_(p);
+	s = stats();
+	ck_assert_uint_eq(s.live_bytes, 0);
+	ck_assert_int_eq(s.bytes_known, 1);
+	ck_assert_int_gt(size_asked, 0);
+	/* The teardown restores the C library: nothing is live. */
+}
+END_TEST
+#endif
+
 START_TEST(test_stats_count_injected_and_real_failures)
 {
 	struct evmm_stats s;
@@ -217,6 +318,78 @@ START_TEST(test_stats_off_count_nothing_and_on_resets)
 	event_mm_free_(p);
 }
 END_TEST
+
+START_TEST(test_stats_say_whether_they_are_on)
+{
+	struct evmm_stats s;
+	void *p = event_mm_malloc_(8);
+
+	s = stats();
+	ck_assert_int_eq(s.enabled, 1);
+	ck_assert_uint_eq(s.malloc_calls, 1);
+	evmm_stats_enable(0);
+	s = stats();
+	/* Off is not "nothing allocated": every field is 0, enabled too. */
+	ck_assert_int_eq(s.enabled, 0);
+	ck_assert_int_eq(s.bytes_known, 0);
+	ck_assert_uint_eq(s.malloc_calls, 0);
+	event_mm_free_(p);
+}
+END_TEST
+
+START_TEST(test_stats_peak_is_exact_with_one_thread)
+{
+	enum { BLOCKS = 300, SIZE = 1000 };
+	static void *blocks[BLOCKS];
+	unsigned long long top;
+	struct evmm_stats s;
+	int i;
+
+	for (i = 0; i < BLOCKS; i++)
+		ck_assert_ptr_nonnull(blocks[i] = event_mm_malloc_(SIZE));
+	top = stats().live_bytes;
+	ck_assert_uint_ge(top, BLOCKS * SIZE);
+	for (i = 0; i < BLOCKS; i++)
+		event_mm_free_(blocks[i]);
+	/* A smaller rise after the fall leaves the peak where it was. */
+	for (i = 0; i < BLOCKS / 2; i++)
+		blocks[i] = event_mm_malloc_(SIZE);
+	s = stats();
+	if (s.bytes_known)
+		ck_assert_uint_eq(s.peak_bytes, top);
+	for (i = 0; i < BLOCKS / 2; i++)
+		event_mm_free_(blocks[i]);
+	ck_assert_uint_eq(stats().live_bytes, 0);
+}
+END_TEST
+
+#ifdef HAVE_SYS_WAIT_H
+/* A child inherits the counts and keeps counting. */
+START_TEST(test_stats_continue_in_a_forked_child)
+{
+	void *p = event_mm_malloc_(8);
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct evmm_stats s;
+		void *q = event_mm_malloc_(8);
+
+		if (evmm_stats_get(&s, sizeof(s)) != 0)
+			_exit(1);
+		event_mm_free_(q);
+		_exit(s.malloc_calls == 2 && s.live_blocks == 2 ? 0 : 2);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	ck_assert_uint_eq(stats().malloc_calls, 1);
+	event_mm_free_(p);
+}
+END_TEST
+#endif
 
 START_TEST(test_stats_get_checks_its_arguments)
 {
@@ -285,6 +458,86 @@ START_TEST(test_stats_count_every_thread)
 }
 END_TEST
 
+/* A thread that exits leaves its counts behind. */
+static void *
+allocate_and_exit(void *arg)
+{
+	void **keep = arg;
+
+	keep[0] = event_mm_malloc_(100);
+	keep[1] = event_mm_strdup_("kept");
+	event_mm_free_(event_mm_calloc_(3, 10));
+	return NULL;
+}
+
+START_TEST(test_stats_keep_counts_of_threads_that_exit)
+{
+	void *keep[2];
+	struct evmm_stats s;
+	pthread_t t;
+
+	ck_assert_int_eq(pthread_create(&t, NULL, allocate_and_exit, keep), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	s = stats();
+	ck_assert_uint_eq(s.malloc_calls, 1);
+	ck_assert_uint_eq(s.strdup_calls, 1);
+	ck_assert_uint_eq(s.calloc_calls, 1);
+	ck_assert_uint_eq(s.free_calls, 1);
+	ck_assert_uint_eq(s.live_blocks, 2);
+	if (s.bytes_known)
+		ck_assert_uint_ge(s.live_bytes, 100 + 5);
+	event_mm_free_(keep[0]);
+	event_mm_free_(keep[1]);
+	s = stats();
+	ck_assert_uint_eq(s.live_blocks, 0);
+	ck_assert_uint_eq(s.live_bytes, 0);
+}
+END_TEST
+
+/* Two threads in turn, each leaving BLOCKS blocks of SIZE bytes: the
+ * peak is the sum, within the documented 64 KiB per thread, plus one. */
+enum { PEAK_BLOCKS = 200, PEAK_SIZE = 1000 };
+
+static void *
+allocate_blocks(void *arg)
+{
+	void **blocks = arg;
+	int i;
+
+	for (i = 0; i < PEAK_BLOCKS; i++)
+		blocks[i] = event_mm_malloc_(PEAK_SIZE);
+	return NULL;
+}
+
+START_TEST(test_stats_peak_of_threads_is_within_the_slack)
+{
+	static void *blocks[2][PEAK_BLOCKS];
+	unsigned long long top;
+	struct evmm_stats s;
+	pthread_t t;
+	int i, k;
+
+	for (k = 0; k < 2; k++) {
+		ck_assert_int_eq(pthread_create(&t, NULL, allocate_blocks,
+		    blocks[k]), 0);
+		ck_assert_int_eq(pthread_join(t, NULL), 0);
+	}
+	top = stats().live_bytes;
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < PEAK_BLOCKS; i++) {
+			ck_assert_ptr_nonnull(blocks[k][i]);
+			event_mm_free_(blocks[k][i]);
+		}
+	s = stats();
+	ck_assert_uint_eq(s.live_bytes, 0);
+	if (!s.bytes_known)
+		return;
+	ck_assert_uint_ge(top, 2 * PEAK_BLOCKS * PEAK_SIZE);
+	ck_assert_uint_ge(s.peak_bytes + 3 * 64 * 1024, top);
+	ck_assert_uint_le(s.peak_bytes, top + 3 * 64 * 1024);
+}
+END_TEST
+
 START_TEST(test_injection_counts_every_thread)
 {
 	struct evmm_stats s;
@@ -318,6 +571,14 @@ make_stats_suite(void)
 	tcase_add_test(tc, test_stats_realloc_to_zero_frees);
 	tcase_add_test(tc, test_stats_off_count_nothing_and_on_resets);
 	tcase_add_test(tc, test_stats_get_checks_its_arguments);
+	tcase_add_test(tc, test_stats_say_whether_they_are_on);
+#ifdef EVMM_SET_ALLOCATOR_IMPLEMENTED
+	tcase_add_test(tc, test_stats_count_bytes_with_a_size_hook);
+#endif
+	tcase_add_test(tc, test_stats_peak_is_exact_with_one_thread);
+#ifdef HAVE_SYS_WAIT_H
+	tcase_add_test(tc, test_stats_continue_in_a_forked_child);
+#endif
 	suite_add_tcase(s, tc);
 #ifdef EVMM_HAVE_PTHREAD
 	tc = tcase_create("Threads");
@@ -325,6 +586,8 @@ make_stats_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_stats_count_every_thread);
 	tcase_add_test(tc, test_injection_counts_every_thread);
+	tcase_add_test(tc, test_stats_keep_counts_of_threads_that_exit);
+	tcase_add_test(tc, test_stats_peak_of_threads_is_within_the_slack);
 	suite_add_tcase(s, tc);
 #endif
 #endif

@@ -143,7 +143,8 @@ void event_mm_free_(void *ptr);
  * block to the allocator installed before it (a counting or tracing
  * wrapper built on what evmm_get_allocator() returned), so it can free
  * blocks that allocator made, and evmm_set_allocator() accepts it even
- * after allocations have been made.
+ * after allocations have been made.  libevmm records which allocator it
+ * wraps, so that installing that one again removes the wrapper.
  */
 #define EVMM_ALLOCATOR_WRAPS 0x1u
 
@@ -197,6 +198,16 @@ struct evmm_allocator {
 	/** Handed to every hook as its last argument; libevmm never reads
 	 * through it. */
 	void *ctx;
+	/** Optional: the usable size of a block this allocator made (at
+	 * least what was asked for), as malloc_usable_size() gives it for
+	 * the C library's.  Called only with blocks the allocator made and
+	 * has not freed, and only while statistics or fault injection are
+	 * on; the statistics then count bytes (see evmm_stats_get()), and
+	 * when it is NULL they count blocks only.  It must not allocate
+	 * through libevmm.  Added in 0.2.0, after @c ctx, so that a struct
+	 * from 0.1.0's headers, whose @c size ends at @c ctx, is still
+	 * accepted. */
+	size_t (*size_fn)(void *ptr, void *ctx);
 };
 
 /**
@@ -214,8 +225,13 @@ struct evmm_allocator {
  * installed while live blocks may exist inherits them, and so counts as
  * having returned one.  A replacement with EVMM_ALLOCATOR_WRAPS in
  * @c flags is always accepted: it declares that it forwards to the
- * allocator it replaces.  In short, call it before the program's first
- * allocation through libevmm, or install only wrappers.
+ * allocator it replaces.  And the allocator that the installed wrapper
+ * wraps is accepted in its place (unwrapping), since every block the
+ * wrapper made is that allocator's; that one then wraps what it wrapped
+ * before, if anything, so a chain of wrappers comes off in the reverse
+ * order of going on, and out of order is refused.  In short, call it
+ * before the program's first allocation through libevmm, or install only
+ * wrappers and remove them in reverse order.
  *
  * It may be called from any thread at any time, also while other threads
  * allocate: every event_mm_*_() call uses the hooks of exactly one
@@ -231,11 +247,13 @@ struct evmm_allocator {
  * @param a  the new allocator; NULL, or a description whose four hooks are
  *   all NULL, restores the C library (subject to the same rule).
  * @return 0 on success, errno unchanged.  -1 with errno set, and nothing
- *   changed: EINVAL when @p a->size is smaller than this version's struct, when a
- *   longer struct sets fields this version does not know, when @c flags
- *   has unknown bits, or when some but not all of @c malloc_fn,
- *   @c realloc_fn and @c free_fn are given (or only @c calloc_fn is);
- *   EBUSY when the rule for live blocks refuses the replacement;
+ *   changed: EINVAL when @p a->size is neither 0.1.0's size (up to
+ *   @c ctx) nor at least this version's, when a longer struct sets
+ *   fields this version does not know, when @c flags has unknown bits,
+ *   or when some but not all of @c malloc_fn, @c realloc_fn and
+ *   @c free_fn are given (or only @c calloc_fn or @c size_fn are);
+ *   EBUSY when the rule for live blocks refuses the replacement (among
+ *   them, an allocator other than the one the installed wrapper wraps);
  *   ENOMEM when EVMM_ALLOCATORS_MAX other allocators have been installed
  *   already, or no memory could be had to record a new one.
  */
@@ -251,16 +269,21 @@ int evmm_set_allocator(const struct evmm_allocator *a);
  * event_set_mem_functions(), functions of libevmm's own that call them,
  * with a context they need: call each hook with the @c ctx reported.
  * Either way the result can be called from any thread for as long as the
- * program runs, and @c calloc_fn is NULL when the allocator has none.
+ * program runs, and @c calloc_fn and @c size_fn are NULL when the
+ * allocator has none (the C library's @c size_fn is malloc_usable_size()
+ * where the C library has it; classic hooks have none).
  * @c flags has EVMM_ALLOCATOR_FREE_KEEPS_ERRNO if the allocator was
  * installed with it, and no other flag.
  *
  * May be called at any time, from any thread.
  *
  * @param a  where to write; set @c a->size first, as for
- *   evmm_set_allocator().  Fields this version does not know are zeroed.
- * @return 0, with @c a->size set to this version's size; or -1 with errno
- *   set to EINVAL when @p a is NULL or @c a->size is too small.
+ *   evmm_set_allocator().  Fields this version does not know are zeroed;
+ *   a struct from 0.1.0 headers gets the fields up to @c ctx.
+ * @return 0, with @c a->size set to the size written (the smaller of the
+ *   caller's and this version's); or -1 with errno set to EINVAL when
+ *   @p a is NULL or @c a->size is neither 0.1.0's size nor at least this
+ *   version's.
  */
 EVENT2_EXPORT_SYMBOL
 int evmm_get_allocator(struct evmm_allocator *a);

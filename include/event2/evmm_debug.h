@@ -121,23 +121,37 @@ struct evmm_stats {
 	 * counts as freeing p, as the C library does. */
 	unsigned long long live_blocks;
 	/** 1 when live_bytes and peak_bytes are known: every block counted
-	 * came from the C library's allocator, whose malloc_usable_size()
-	 * gives a block's size.  A program's own allocator does not say how
-	 * big its blocks are, so with one installed they are 0. */
+	 * came from an allocator that says how big its blocks are (the C
+	 * library's, through malloc_usable_size(), or one installed with
+	 * evmm_set_allocator() and a @c size_fn).  Otherwise they are 0. */
 	int bytes_known;
 	/** The usable size of the live blocks, in bytes. */
 	unsigned long long live_bytes;
-	/** The largest live_bytes has been. */
+	/** The largest live_bytes has been.  Exact while one thread does all
+	 * the allocating.  Each thread counts on its own, so with several
+	 * the peak is estimated: it is never below live_bytes, and is off
+	 * by at most 64 KiB for each thread that has allocated, plus 64 KiB.
+	 * (The moment of a peak is a property of all threads together,
+	 * which only a lock taken on every call could see exactly.) */
 	unsigned long long peak_bytes;
+	/** 1 while the statistics are on; 0 while they are off, when every
+	 * other field is 0 too.  Added in 0.2.0: a caller built against
+	 * 0.1.0 passes a smaller size and does not get it. */
+	int enabled;
 };
 
 /**
- * Turn the statistics on or off.  Turning them on resets them.
+ * Turn the statistics on or off.  Either way they are reset to zero.
  *
  * They are exact when on from the program's first allocation (set
  * EVMM_STATS=1 in the environment); a block allocated before they were
  * turned on and freed after is not in them.  Call it while no other
  * thread allocates through libevmm.
+ *
+ * While on, each thread counts in counters of its own, so threads that
+ * allocate at once do not slow each other down; counts of a thread that
+ * exits are kept.  A child made by fork() starts with its parent's
+ * counts.
  *
  * @param on  non-zero to turn them on, 0 to turn them off
  */
@@ -145,10 +159,14 @@ EVENT2_EXPORT_SYMBOL
 void evmm_stats_enable(int on);
 
 /**
- * Read the statistics.
+ * Read the statistics: every thread's counts, added up.
  *
- * May be called at any time, from any thread; counters that other
- * threads are updating may be read a call apart.
+ * May be called at any time, from any thread.  Once the threads that
+ * allocate through libevmm are quiet (joined, or waiting for the caller)
+ * the result is exact.  While they run, each thread's counts are read as
+ * they stood at some moment during this call, so counts of different
+ * threads may be a few calls apart: a block freed by one thread may be
+ * seen freed before another thread's allocation of it is seen.
  *
  * @param stats  where to write them
  * @param size   sizeof(struct evmm_stats) as the caller knows it, so

@@ -1,0 +1,49 @@
+/*
+ * Copyright (c) 2026 The libevmm authors.  See COPYING (BSD 3-clause).
+ */
+/*
+ * The atomics every shared variable in the library uses, in one place.
+ * Not installed.
+ *
+ * ATOMIC_(type), LOAD_ACQUIRE_, STORE_RELEASE_ and CAS_ publish tables
+ * and other pointers that readers follow: C11 <stdatomic.h> where the
+ * compiler takes it without warnings, else the __atomic builtins
+ * (configure chose; it refuses a compiler with neither).
+ *
+ * EVMM_LOAD_RELAXED, EVMM_STORE_RELAXED and EVMM_ADD_RELAXED are for
+ * counters, which need no ordering, only no torn or lost updates.
+ */
+#ifndef EVMM_ATOMIC_INTERNAL_H_INCLUDED_
+#define EVMM_ATOMIC_INTERNAL_H_INCLUDED_
+
+#if defined(EVMM_HAVE_C11_ATOMICS)
+#include <stdatomic.h>
+#define ATOMIC_(type) _Atomic(type)
+#define LOAD_ACQUIRE_(p) atomic_load_explicit((p), memory_order_acquire)
+#define STORE_RELEASE_(p, v) \
+	atomic_store_explicit((p), (v), memory_order_release)
+#define CAS_(p, expected, desired) \
+	atomic_compare_exchange_strong_explicit((p), (expected), (desired), \
+	    memory_order_acq_rel, memory_order_acquire)
+#elif defined(EVMM_HAVE_ATOMIC_BUILTINS)
+#define ATOMIC_(type) type
+#define LOAD_ACQUIRE_(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define STORE_RELEASE_(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define CAS_(p, expected, desired) \
+	__atomic_compare_exchange_n((p), (expected), (desired), 0, \
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)
+#else
+#error "configure found neither C11 atomics nor the __atomic builtins"
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define EVMM_LOAD_RELAXED(p)	__atomic_load_n((p), __ATOMIC_RELAXED)
+#define EVMM_STORE_RELAXED(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define EVMM_ADD_RELAXED(p, v)	__atomic_add_fetch((p), (v), __ATOMIC_RELAXED)
+#else
+#define EVMM_LOAD_RELAXED(p)	(*(p))
+#define EVMM_STORE_RELAXED(p, v) (*(p) = (v))
+#define EVMM_ADD_RELAXED(p, v)	(*(p) += (v))
+#endif
+
+#endif /* EVMM_ATOMIC_INTERNAL_H_INCLUDED_ */
