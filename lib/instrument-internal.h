@@ -13,6 +13,7 @@
 #define EVMM_INSTRUMENT_INTERNAL_H_INCLUDED_
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Relaxed atomics: counters shared between threads need no ordering. */
 #if defined(__GNUC__) || defined(__clang__)
@@ -50,5 +51,7 @@ void evmm_instr_end_(enum evmm_entry entry, void *p, void *old,
 void evmm_instr_free_(void *ptr);
 /* The usable size of a block, or 0 when it cannot be known. */
 size_t evmm_instr_block_size_(void *ptr);
+/* Allocations numbered since evmm_fault_set(), for the report. */
+uint64_t evmm_instr_allocations_(void);
 
 #endif /* EVMM_INSTRUMENT_INTERNAL_H_INCLUDED_ */

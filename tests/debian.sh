@@ -46,7 +46,7 @@ multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null)
 libdir=/usr/lib/$multiarch
 root=$scratch/root
 mkdir -p "$root"
-for pkg in libevmm0 libevmm-nomm0 libevmm-dev evmm-torture; do
+for pkg in libevmm1 libevmm-nomm1 libevmm-dev evmm-torture; do
 	deb=$scratch/${pkg}_0.1.0-1_$arch.deb
 	ok_if "$pkg.deb was built" test -f "$deb"
 	[ -f "$deb" ] || continue
@@ -65,12 +65,12 @@ ok_if "no path is in two packages" test -z "$dups"
 
 # has PKG EXTENDED-REGEX: the package's file list has a matching path.
 has() { grep -q -E "$2" "$scratch/$1.list" 2>/dev/null; }
-ok_if "libevmm0 holds libevmm.so.0 and no development files" sh -c \
+ok_if "libevmm1 holds libevmm.so.1 and no development files" sh -c \
     'grep -q -E "/libevmm\.so\.0$" "$1" && ! grep -q -E "\.(h|pc|a)$|\.so$" "$1"' \
-    sh "$scratch/libevmm0.list"
-ok_if "libevmm-nomm0 holds libevmm-nomm.so.0 and no development files" sh -c \
+    sh "$scratch/libevmm1.list"
+ok_if "libevmm-nomm1 holds libevmm-nomm.so.1 and no development files" sh -c \
     'grep -q -E "/libevmm-nomm\.so\.0$" "$1" && ! grep -q -E "\.(h|pc|a)$|\.so$" "$1"' \
-    sh "$scratch/libevmm-nomm0.list"
+    sh "$scratch/libevmm-nomm1.list"
 for f in "/usr/include/evmm/event2/event-config.h" \
     "/usr/include/evmm-nomm/event2/event-config.h" \
     "$libdir/pkgconfig/evmm.pc" "$libdir/pkgconfig/evmm-nomm.pc" \
@@ -87,27 +87,27 @@ ok_if "no libtool archive (.la) is shipped" \
     test -z "$(cat $lists /dev/null | grep '\.la$')"
 ok_if "libevmm-dev depends on both runtime packages" sh -c \
     'd=$(dpkg-deb -f "$1" Depends) && echo "$d" &&
-	echo "$d" | grep -q "libevmm0 (= 0.1.0-1)" &&
-	echo "$d" | grep -q "libevmm-nomm0 (= 0.1.0-1)"' \
+	echo "$d" | grep -q "libevmm1 (= 0.1.0-1)" &&
+	echo "$d" | grep -q "libevmm-nomm1 (= 0.1.0-1)"' \
     sh "$scratch/libevmm-dev_0.1.0-1_$arch.deb"
 
 # --- SONAMEs ---------------------------------------------------------------
 
 soname() { readelf -d "$1" 2>/dev/null | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p'; }
-ok_if "libevmm0's library has SONAME libevmm.so.0" \
-    test "$(soname "$root$libdir/libevmm.so.0")" = libevmm.so.0
-ok_if "libevmm-nomm0's library has SONAME libevmm-nomm.so.0" \
-    test "$(soname "$root$libdir/libevmm-nomm.so.0")" = libevmm-nomm.so.0
-ok_if "libevmm0's shlibs name libevmm0" sh -c \
-    'dpkg-deb -I "$1" shlibs | tee /dev/stderr | grep -q "^libevmm 0 libevmm0"' \
-    sh "$scratch/libevmm0_0.1.0-1_$arch.deb"
-ok_if "libevmm-nomm0's shlibs name libevmm-nomm0" sh -c \
-    'dpkg-deb -I "$1" shlibs | tee /dev/stderr | grep -q "^libevmm-nomm 0 libevmm-nomm0"' \
-    sh "$scratch/libevmm-nomm0_0.1.0-1_$arch.deb"
+ok_if "libevmm1's library has SONAME libevmm.so.1" \
+    test "$(soname "$root$libdir/libevmm.so.1")" = libevmm.so.1
+ok_if "libevmm-nomm1's library has SONAME libevmm-nomm.so.1" \
+    test "$(soname "$root$libdir/libevmm-nomm.so.1")" = libevmm-nomm.so.1
+ok_if "libevmm1's shlibs name libevmm1" sh -c \
+    'dpkg-deb -I "$1" shlibs | tee /dev/stderr | grep -q "^libevmm 1 libevmm1"' \
+    sh "$scratch/libevmm1_0.1.0-1_$arch.deb"
+ok_if "libevmm-nomm1's shlibs name libevmm-nomm1" sh -c \
+    'dpkg-deb -I "$1" shlibs | tee /dev/stderr | grep -q "^libevmm-nomm 1 libevmm-nomm1"' \
+    sh "$scratch/libevmm-nomm1_0.1.0-1_$arch.deb"
 
 # The symbols files are the export lists tests/exports.sh checks, and the
 # build fails (DPKG_GENSYMBOLS_CHECK_LEVEL=4) if the library differs.
-for pair in libevmm0:exports-default.txt libevmm-nomm0:exports-disabled.txt; do
+for pair in libevmm1:exports-default.txt libevmm-nomm1:exports-disabled.txt; do
 	pkg=${pair%%:*} list=${pair#*:}
 	ok_if "$pkg's symbols file lists exactly tests/$list" sh -c \
 	    'test "$(dpkg-deb -I "$1" symbols | sed -n "s/^ \([a-z_]*\)@Base .*/\1/p" | LC_ALL=C sort)" = \
@@ -126,9 +126,9 @@ for name in evmm evmm-nomm; do
 	    $CC -Wall -Wextra -Werror -DEXPECT_MM_REPLACEMENT=$expect \
 	    $($pc --cflags $name) -o "$exe" "$top_srcdir/tests/consumer.c" \
 	    $($pc --libs $name)
-	ok_if "the $name consumer runs against the packaged lib$name.so.0" \
+	ok_if "the $name consumer runs against the packaged lib$name.so.1" \
 	    sh -c 'LD_LIBRARY_PATH="$1" "$2" && LD_LIBRARY_PATH="$1" ldd "$2" |
-		grep -F "lib$3.so.0 => $1/lib$3.so.0"' \
+		grep -F "lib$3.so.1 => $1/lib$3.so.1"' \
 	    sh "$root$libdir" "$exe" "$name"
 	ok_if "a static consumer links the packaged lib$name.a" \
 	    $CC -Wall -Wextra -Werror -DEXPECT_MM_REPLACEMENT=$expect \
