@@ -44,6 +44,9 @@
 #ifdef HAVE_PTHREAD_ATFORK
 #include <pthread.h>
 #endif
+#ifdef HAVE_SCHED_YIELD
+#include <sched.h>
+#endif
 
 #if defined(EVMM_HAVE_C11_ATOMICS)
 #include <stdatomic.h>
@@ -431,9 +434,20 @@ static void
 lock_setters(void)
 {
 	int unlocked = 0;
+	unsigned spins = 0;
 
-	while (!CAS_(&setter_lock, &unlocked, 1))
+	while (!CAS_(&setter_lock, &unlocked, 1)) {
 		unlocked = 0;
+#ifdef HAVE_SCHED_YIELD
+		/* On one processor (or under valgrind, which runs one
+		 * thread at a time) the holder cannot finish while this
+		 * thread spins out its time slice. */
+		if (++spins % 64 == 0)
+			sched_yield();
+#else
+		(void)spins;
+#endif
+	}
 }
 
 static void
