@@ -71,8 +71,9 @@ unsigned long evmm_get_version_number(void);
  * installed hook and nothing else that could take a lock, so it is exactly
  * as async-signal-safe as that hook (the C library's malloc() family is
  * not).  While fault injection or the statistics are on, each also
- * counts, and the first injected failure writes the EVMM_REPORT file with
- * write(2).  A hook must not call the event_mm_*_ functions itself,
+ * counts with atomic operations; while EVMM_REPORT is set, the first
+ * injected failure also writes the report, naming its caller with
+ * dladdr(), which is not async-signal-safe.  A hook must not call the event_mm_*_ functions itself,
  * directly or through code that allocates through libevmm: what happens
  * then is undefined (usually endless recursion, which optimised builds
  * turn into a loop).  libevmm does not detect it, because telling a
