@@ -259,7 +259,7 @@ evmm_report_open_(const char *path)
 int
 evmm_report_is_open_(void)
 {
-	return report_fd >= 0;
+	return EVMM_LOAD_RELAXED(&report_fd) >= 0;
 }
 
 /* Where the call that returned to addr is: "file+0xoffset (symbol)".
@@ -348,7 +348,9 @@ evmm_report_write_(void)
 	const char *why;
 	int saved = errno, err = 0;
 
-	if (report_fd < 0 || current_pid() != report_pid)
+	/* Read once unlocked: the exit closes it while other threads may
+	 * still be allocating. */
+	if (EVMM_LOAD_RELAXED(&report_fd) < 0 || current_pid() != report_pid)
 		return;
 	while (!TRY_LOCK_(&report_busy))
 		continue;
@@ -389,7 +391,7 @@ close_report(void)
 	while (!TRY_LOCK_(&report_busy))
 		continue;
 	fd = report_fd;
-	report_fd = -1;
+	EVMM_STORE_RELAXED(&report_fd, -1);
 	UNLOCK_(&report_busy);
 	if (close(fd) != 0 && !report_failed)
 		report_problem(report_path, strerror(errno));

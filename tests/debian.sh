@@ -66,10 +66,10 @@ ok_if "no path is in two packages" test -z "$dups"
 # has PKG EXTENDED-REGEX: the package's file list has a matching path.
 has() { grep -q -E "$2" "$scratch/$1.list" 2>/dev/null; }
 ok_if "libevmm1 holds libevmm.so.1 and no development files" sh -c \
-    'grep -q -E "/libevmm\.so\.0$" "$1" && ! grep -q -E "\.(h|pc|a)$|\.so$" "$1"' \
+    'grep -q -E "/libevmm\.so\.1$" "$1" && ! grep -q -E "\.(h|pc|a)$|\.so$" "$1"' \
     sh "$scratch/libevmm1.list"
 ok_if "libevmm-nomm1 holds libevmm-nomm.so.1 and no development files" sh -c \
-    'grep -q -E "/libevmm-nomm\.so\.0$" "$1" && ! grep -q -E "\.(h|pc|a)$|\.so$" "$1"' \
+    'grep -q -E "/libevmm-nomm\.so\.1$" "$1" && ! grep -q -E "\.(h|pc|a)$|\.so$" "$1"' \
     sh "$scratch/libevmm-nomm1.list"
 for f in "/usr/include/evmm/event2/event-config.h" \
     "/usr/include/evmm-nomm/event2/event-config.h" \
