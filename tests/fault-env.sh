@@ -164,6 +164,23 @@ ok_if "a child that exits first leaves its parent's report alone" \
     test "$status" -eq 0 -a -n "$report" -a \
     "$(printf '%s\n' "$report" | grep -c -x -e allocations=4 -e first_injected_call=4)" -eq 2
 
+# A program that closes every descriptor it did not open, then opens
+# its own file on the same number, must not find the report written
+# into it.
+run EVMM_REPORT="$tmp/stolen-report" -- steal="$tmp/own"
+ok_if "a program's own file on the report's old descriptor is left alone" \
+    test "$status" -eq 0 -a "$(cat "$tmp/own")" = mine
+ok_if "a closed report descriptor is reported on stderr" \
+    matches "$err" -F "libevmm: EVMM_REPORT: cannot write $tmp/stolen-report: the program closed or replaced its descriptor"
+
+# Started with standard output closed, the report must not take its
+# number, or the program's output would end up in the report (here after
+# the report written at the failure, with no exit to rewrite it).
+EVMM_REPORT="$tmp/no-stdout" EVMM_FAULT=nth=1 "$prog" _exit >&- 2>/dev/null
+ok_if "with standard output closed, the report holds only the report" \
+    sh -c 'grep -q -x first_injected_call=1 "$1" &&
+	! grep -q -x "FAIL ok ok ok ok" "$1"' sh "$tmp/no-stdout"
+
 # With umask 000, fopen() made it 0666, writable by anyone.
 (umask 000 && run EVMM_REPORT="$tmp/mode")
 ok_if "the report is created with mode 0644 or tighter" \

@@ -10,10 +10,13 @@
  *   chdir=DIR  change directory (a relative EVMM_REPORT must not follow);
  *   fork       fork a child that allocates three blocks and exits first,
  *              through exit() (it must not write its parent's report);
- *   _exit      end at once, without exit()'s handlers, as a crash would.
+ *   _exit      end at once, without exit()'s handlers, as a crash would;
+ *   steal=FILE close every descriptor from 3 up, as daemons do, then
+ *              open FILE on all of them and write "mine" to it.
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +72,20 @@ main(int argc, char **argv)
 				fprintf(stderr, "the child failed\n");
 				return 1;
 			}
+		} else if (strncmp(argv[i], "steal=", 6) == 0) {
+			int fd, own;
+
+			for (fd = 3; fd < 64; fd++)
+				(void)close(fd);
+			own = open(argv[i] + 6, O_WRONLY | O_CREAT | O_TRUNC,
+			    0644);
+			if (own < 0 || write(own, "mine\n", 5) != 5) {
+				perror(argv[i] + 6);
+				return 1;
+			}
+			for (fd = 3; fd < 64; fd++)
+				if (fd != own)
+					(void)dup2(own, fd);
 		} else if (strcmp(argv[i], "_exit") == 0) {
 			_exit(0);
 		} else {
