@@ -15,10 +15,19 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef HAVE_SYS_AUXV_H
+#include <sys/auxv.h>
+#endif
+#ifdef HAVE_UNISTD_H
+#include <unistd.h>
+#endif
+#ifdef HAVE_MALLOC_H
+#include <malloc.h>
+#endif
 #ifdef HAVE_DLFCN_H
 #include <dlfcn.h>
 #endif
@@ -30,6 +39,7 @@
 #include "event2/evmm_debug.h"
 #include "dispatch-internal.h"
 #include "parse-internal.h"
+#include "report-internal.h"
 
 enum evmm_entry {
 	EVMM_ENTRY_MALLOC,
@@ -41,8 +51,9 @@ enum evmm_entry {
 /* --- Fault injection --------------------------------------------------- */
 
 static struct evmm_fault_spec fault;
-/* Allocations numbered since evmm_fault_set(), from 1. */
-static unsigned long allocations;
+/* Allocations numbered since evmm_fault_set(), from 1: 64 bits, so that
+ * no program that runs for years wraps it where long has 32. */
+static uint64_t allocations;
 
 /* The first injected failure.  A thread claims it, writes it, then
  * publishes it, so a reader never sees half of it. */
@@ -104,9 +115,6 @@ struct counts {
 /* hi and lo such that the first call takes bytes_moved(). */
 #define COUNTS_INIT(lo) { { 0, 0, 0, 0 }, 0, 0, LLONG_MIN, lo, 0, 0, 0, 0, \
 	0, 0, 0, 0, 0, 0, NULL, 0 }
-
-static const char *report_path;
-static void write_report(void);
 
 static int stats_on;
 /* The bytes of every thread's counts as last added, and their peak. */
@@ -554,7 +562,7 @@ static int
 injected(enum evmm_entry entry, size_t sz, void *caller)
 {
 	struct counts *c;
-	unsigned long n;
+	uint64_t n;
 
 	if (sz == 0)
 		return 0;	/* realloc(p, 0) frees; it allocates nothing */
@@ -568,6 +576,7 @@ injected(enum evmm_entry entry, size_t sz, void *caller)
 		BUMP(c, new_failed, 1);
 	count_up(0);
 	if (EVMM_ADD_RELAXED(&first_claimed, 1) == 1) {
+		first.size = sizeof(first);
 		first.call = n;
 		first.entry = entry_names[entry];
 		first.caller = caller;
@@ -578,8 +587,7 @@ injected(enum evmm_entry entry, size_t sz, void *caller)
 #endif
 		/* Now, in case the failure makes the program crash before
 		 * it exits; the exit rewrites the report whole. */
-		if (report_path != NULL)
-			write_report();
+		evmm_report_write_();
 	}
 	errno = ENOMEM;
 	return 1;
@@ -626,7 +634,7 @@ static void
 update_instrumented(void)
 {
 	evmm_dispatch_front_(fault.mode != EVMM_FAULT_OFF ? &fault_table :
-	    stats_on || report_path != NULL ? &counting_table : NULL);
+	    stats_on || evmm_report_is_open_() ? &counting_table : NULL);
 }
 
 /* All threads' counts added up. */
@@ -668,15 +676,15 @@ allocations_counted_now(void)
 
 /* What the report gives as "allocations": the shared numbering while a
  * fault is set, else the threads' counts. */
-static unsigned long
-allocations_made(void)
+uint64_t
+evmm_instr_allocations_(void)
 {
 	struct counts sum;
 
 	if (fault.mode != EVMM_FAULT_OFF)
 		return EVMM_LOAD_RELAXED(&allocations);
 	sum_counts(&sum);
-	return (unsigned long)(allocations_counted(&sum) + allocations_carry);
+	return (uint64_t)(allocations_counted(&sum) + allocations_carry);
 }
 
 /* Zero every thread's counts.  Called while no other thread allocates. */
@@ -723,6 +731,14 @@ evmm_fault_set(const char *spec)
 int
 evmm_fault_first(struct evmm_fault_info *info)
 {
+	const size_t fields = offsetof(struct evmm_fault_info, call);
+
+	/* Checked first, so that a bad size shows before any failure. */
+	if (info != NULL && (info->size < sizeof(info->size) ||
+	    info->size > sizeof(*info))) {
+		errno = EINVAL;
+		return -1;
+	}
 #if defined(__GNUC__) || defined(__clang__)
 	if (!__atomic_load_n(&first_ready, __ATOMIC_ACQUIRE))
 		return 0;
@@ -730,8 +746,11 @@ evmm_fault_first(struct evmm_fault_info *info)
 	if (!first_ready)
 		return 0;
 #endif
-	if (info != NULL)
-		*info = first;
+	/* What the caller's struct has room for, after its size; a shorter
+	 * struct from an older header gets the fields it knows. */
+	if (info != NULL && info->size > fields)
+		memcpy((char *)info + fields, (const char *)&first + fields,
+		    info->size - fields);
 	return 1;
 }
 
@@ -793,68 +812,40 @@ evmm_stats_get(struct evmm_stats *stats, size_t size)
 
 /* --- The environment ------------------------------------------------------ */
 
-/* Where the call that returned to addr is: "file+0xoffset (symbol)".
- * One byte back from the return address is inside the call instruction,
- * so that addr2line names the calling line, not the next one. */
-static void
-describe_call_site(FILE *f, void *addr)
-{
-#ifdef HAVE_DLADDR
-	Dl_info dl;
-
-	if (addr != NULL && dladdr(addr, &dl) != 0 && dl.dli_fname != NULL) {
-		fprintf(f, "%s+%#lx", dl.dli_fname, (unsigned long)
-		    ((char *)addr - (char *)dl.dli_fbase) - 1);
-		if (dl.dli_sname != NULL)
-			fprintf(f, " (%s)", dl.dli_sname);
-		return;
-	}
-#endif
-	fprintf(f, "%p", addr);
-}
-
-/* At exit, and at the first injected failure. */
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((destructor))
-#endif
-static void
-write_report(void)
-{
-	struct evmm_stats s;
-	struct evmm_fault_info info;
-	FILE *f;
-
-	if (report_path == NULL)
-		return;
-	f = fopen(report_path, "w");
-	if (f == NULL) {
-		fprintf(stderr, "libevmm: EVMM_REPORT: cannot write %s: %s\n",
-		    report_path, strerror(errno));
-		return;
-	}
-	evmm_stats_get(&s, sizeof(s));
-	fprintf(f, "allocations=%lu\n", allocations_made());
-	fprintf(f, "malloc_calls=%llu\ncalloc_calls=%llu\nstrdup_calls=%llu\n"
-	    "realloc_calls=%llu\nfree_calls=%llu\n", s.malloc_calls,
-	    s.calloc_calls, s.strdup_calls, s.realloc_calls, s.free_calls);
-	fprintf(f, "injected_failures=%llu\nreal_failures=%llu\n"
-	    "live_blocks=%llu\n", s.injected_failures, s.real_failures,
-	    s.live_blocks);
-	if (s.bytes_known)
-		fprintf(f, "live_bytes=%llu\npeak_bytes=%llu\n", s.live_bytes,
-		    s.peak_bytes);
-	if (evmm_fault_first(&info)) {
-		fprintf(f, "first_injected_call=%lu\nfirst_injected_entry=%s\n"
-		    "first_injected_caller=", info.call, info.entry);
-		describe_call_site(f, info.caller);
-		fputc('\n', f);
-	}
-	fclose(f);
-}
-
 /* When the library is loaded.  Where the compiler cannot run code then,
  * the environment is not read; the API still works. */
 #if defined(__GNUC__) || defined(__clang__)
+
+/* Whether the process runs with privileges its caller may not have:
+ * set-user-ID, set-group-ID, file capabilities.  Its environment is then
+ * the caller's, and must not steer it: not which file it truncates, not
+ * which of its allocations fail, not what it prints.  libevent's own
+ * variables are ignored the same way. */
+static int
+privileged(void)
+{
+#if defined(HAVE_GETAUXVAL) && defined(AT_SECURE)
+	return getauxval(AT_SECURE) != 0;
+#elif defined(HAVE_ISSETUGID)
+	return issetugid() != 0;
+#elif defined(HAVE_GETEUID) && defined(HAVE_GETEGID)
+	return getuid() != geteuid() || getgid() != getegid();
+#else
+	return 0;
+#endif
+}
+
+/* The environment, and with glibc not even that in a privileged process,
+ * should the test above ever miss one. */
+static const char *
+variable(const char *name)
+{
+#ifdef HAVE_SECURE_GETENV
+	return secure_getenv(name);
+#else
+	return getenv(name);
+#endif
+}
 
 static char report_buf[4096];
 
@@ -865,8 +856,53 @@ static void
 refuse(const char *name, const char *value, const char *why,
     const char *expected)
 {
-	fprintf(stderr, "libevmm: %s=\"%s\" refused: %s (expected %s); "
-	    "it is not applied\n", name, value, why, expected);
+	struct evmm_text t;
+
+	t.len = 0;
+	evmm_text_str_(&t, "libevmm: ");
+	evmm_text_str_(&t, name);
+	evmm_text_str_(&t, "=\"");
+	evmm_text_escaped_(&t, value);
+	evmm_text_str_(&t, "\" refused: ");
+	evmm_text_str_(&t, why);
+	evmm_text_str_(&t, " (expected ");
+	evmm_text_str_(&t, expected);
+	evmm_text_str_(&t, "); it is not applied\n");
+	evmm_text_stderr_(&t);
+}
+
+/* EVMM_FAULT and EVMM_REPORT act on the calls that reach this library.
+ * When the program's event_mm_malloc_ is another object's (libevent
+ * linked before libevmm brings its own), none of its calls do: say so,
+ * rather than count nothing in silence.  The symbol's own address cannot
+ * tell, since inside the library it resolves as it does outside; the
+ * objects that hold it and a variable of the library's can. */
+static void
+check_dispatch(void)
+{
+#if defined(HAVE_DLSYM) && defined(HAVE_DLADDR) && defined(RTLD_DEFAULT)
+	Dl_info ours, theirs;
+	struct evmm_text t;
+	void *sym = dlsym(RTLD_DEFAULT, "event_mm_malloc_");
+
+	if (sym == NULL || dladdr(&fault, &ours) == 0 ||
+	    dladdr(sym, &theirs) == 0 || ours.dli_fbase == theirs.dli_fbase)
+		return;
+	t.len = 0;
+	evmm_text_str_(&t, "libevmm: EVMM_FAULT and EVMM_REPORT see only "
+	    "the calls that reach ");
+	evmm_text_escaped_(&t, ours.dli_fname != NULL ? ours.dli_fname :
+	    "libevmm");
+	evmm_text_str_(&t, ", but event_mm_malloc_ resolves to ");
+	evmm_text_escaped_(&t, theirs.dli_fname != NULL &&
+	    *theirs.dli_fname != '\0' ? theirs.dli_fname : "the program");
+	evmm_text_str_(&t, ", so they see none: link with -levmm before "
+	    "-levent, or preload libevmm (LD_PRELOAD=");
+	evmm_text_escaped_(&t, ours.dli_fname != NULL ? ours.dli_fname :
+	    "libevmm.so");
+	evmm_text_str_(&t, ", or evmm-torture --preload)\n");
+	evmm_text_stderr_(&t);
+#endif
 }
 
 __attribute__((constructor))
@@ -875,31 +911,41 @@ read_environment(void)
 {
 	const char *v, *why;
 	struct evmm_fault_spec f;
+	int watched = 0;
 
-	v = getenv("EVMM_STATS");
-	if (evmm_parse_switch_(v) == 1)
+	if (privileged())
+		return;
+
+	v = variable("EVMM_STATS");
+	if (evmm_parse_switch_(v) == 1) {
 		evmm_stats_enable(1);
-	else if (evmm_parse_switch_(v) < 0)
+		evmm_report_summary_at_exit_();
+	} else if (evmm_parse_switch_(v) < 0) {
 		refuse("EVMM_STATS", v, "not a switch", "1 or 0");
+	}
 
-	v = getenv("EVMM_REPORT");
+	v = variable("EVMM_REPORT");
 	if (v != NULL && strlen(v) >= sizeof(report_buf)) {
 		refuse("EVMM_REPORT", v, "the path is too long", "a file name");
 	} else if (v != NULL && *v != '\0') {
+		watched = 1;
 		/* A copy: the program may change its environment. */
 		memcpy(report_buf, v, strlen(v) + 1);
-		report_path = report_buf;
-		evmm_stats_enable(1);
+		if (evmm_report_open_(report_buf) == 0)
+			evmm_stats_enable(1);
 	}
 
-	v = getenv("EVMM_FAULT");
+	v = variable("EVMM_FAULT");
 	if (v != NULL) {
 		why = evmm_parse_fault_(v, &f);
 		if (why != NULL)
 			refuse("EVMM_FAULT", v, why, fault_grammar);
 		else
 			evmm_fault_set(v);
+		watched |= why == NULL && f.mode != EVMM_FAULT_OFF;
 	}
+	if (watched)
+		check_dispatch();
 }
 
 #endif /* __GNUC__ || __clang__ */

@@ -45,6 +45,12 @@
 #ifdef HAVE_MALLOC_H
 #include <malloc.h>
 #endif
+#ifdef HAVE_PTHREAD_ATFORK
+#include <pthread.h>
+#endif
+#ifdef HAVE_SCHED_YIELD
+#include <sched.h>
+#endif
 
 struct pair {
 	struct evmm_table fresh, used;
@@ -342,7 +348,15 @@ event_mm_free_(void *ptr)
 }
 
 /* Installing tables.  Setters are rare and serialised by a spin lock, so
- * the library needs no thread library; the hot path never takes it. */
+ * the library needs no thread library; the hot path never takes it.
+ *
+ * fork() copies the lock as it is: held, when another thread was inside a
+ * setter, by a thread the child does not have, so that every setter in
+ * the child would spin forever.  Where the C library has pthread_atfork(),
+ * handlers take the lock around fork(): the child starts with it free and
+ * every table whole.  A signal handler that calls a setter while its own
+ * thread holds the lock still spins forever, which is why the setters are
+ * documented as not async-signal-safe (they may also call malloc()). */
 
 /* Pairs made so far: a static pool, then heap blocks that are never
  * freed, kept on a list (reachable, so leak checkers stay quiet). */
@@ -364,9 +378,20 @@ static void
 lock_setters(void)
 {
 	int unlocked = 0;
+	unsigned spins = 0;
 
-	while (!CAS_(&setter_lock, &unlocked, 1))
+	while (!CAS_(&setter_lock, &unlocked, 1)) {
 		unlocked = 0;
+#ifdef HAVE_SCHED_YIELD
+		/* On one processor (or under valgrind, which runs one
+		 * thread at a time) the holder cannot finish while this
+		 * thread spins out its time slice. */
+		if (++spins % 64 == 0)
+			sched_yield();
+#else
+		(void)spins;
+#endif
+	}
 }
 
 static void
@@ -374,6 +399,30 @@ unlock_setters(void)
 {
 	STORE_RELEASE_(&setter_lock, 0);
 }
+
+#if defined(HAVE_PTHREAD_ATFORK) && (defined(__GNUC__) || defined(__clang__))
+static void
+fork_prepare(void)
+{
+	lock_setters();
+}
+
+static void
+fork_done(void)
+{
+	unlock_setters();
+}
+
+/* When the library is loaded, before any thread of the program can be
+ * inside a setter.  Should registering fail (no memory), fork() stays as
+ * it was without the handlers. */
+__attribute__((constructor))
+static void
+register_fork_handlers(void)
+{
+	(void)pthread_atfork(fork_prepare, fork_done, fork_done);
+}
+#endif
 
 static int
 same_table(const struct evmm_table *a, const struct evmm_table *b)
@@ -522,15 +571,18 @@ event_set_mem_functions(void *(*malloc_fn)(size_t sz),
 #define ALLOCATOR_0_1_SIZE offsetof(struct evmm_allocator, size_fn)
 
 /* Whether @p a is a description this library can read: at least as long
- * as the first version of the struct, and, if a newer header made it
- * longer, with every field this library does not know left zero. */
+ * as the first version of the struct, no longer than the documented bound
+ * (a larger size is a caller's bug, and reading that far could fault),
+ * and, if a newer header made it longer, with every field this library
+ * does not know left zero. */
 static int
 readable(const struct evmm_allocator *a)
 {
 	const unsigned char *tail = (const unsigned char *)a;
 	size_t i;
 
-	if (a->size != ALLOCATOR_0_1_SIZE && a->size < sizeof(*a))
+	if ((a->size != ALLOCATOR_0_1_SIZE && a->size < sizeof(*a)) ||
+	    a->size > EVMM_ALLOCATOR_SIZE_MAX)
 		return 0;
 	for (i = sizeof(*a); i < a->size; i++)
 		if (tail[i] != 0)
@@ -688,7 +740,7 @@ evmm_get_allocator(struct evmm_allocator *a)
 	size_t n;
 
 	if (a == NULL || (a->size != ALLOCATOR_0_1_SIZE &&
-	    a->size < sizeof(*a))) {
+	    a->size < sizeof(*a)) || a->size > EVMM_ALLOCATOR_SIZE_MAX) {
 		errno = EINVAL;
 		return -1;
 	}

@@ -218,6 +218,38 @@ START_TEST(test_set_allocator_bad_size_or_flags_is_einval)
 }
 END_TEST
 
+/* A size past EVMM_ALLOCATOR_SIZE_MAX is a caller's bug: refused before
+ * anything is read past the struct.  Up to the bound, a zeroed tail is
+ * accepted. */
+START_TEST(test_set_allocator_huge_size_is_einval)
+{
+	static const size_t huge[] = {
+		EVMM_ALLOCATOR_SIZE_MAX + 1, (size_t)1 << 24, SIZE_MAX
+	};
+	static union {
+		struct evmm_allocator a;
+		unsigned char bytes[EVMM_ALLOCATOR_SIZE_MAX];
+	} big;
+	struct evmm_allocator before = current_allocator();
+	struct evmm_allocator a;
+	size_t i;
+
+	for (i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
+		a = counting_wrapper();
+		a.size = huge[i];
+		errno = 0;
+		ck_assert_int_eq(evmm_set_allocator(&a), -1);
+		ck_assert_int_eq(errno, EINVAL);
+		ck_assert(unchanged(&before));
+	}
+	memset(&big, 0, sizeof(big));
+	big.a = counting_wrapper();
+	big.a.size = EVMM_ALLOCATOR_SIZE_MAX;
+	ck_assert_int_eq(evmm_set_allocator(&big.a), 0);
+	ck_assert_ptr_eq(current_allocator().ctx, &counts);
+}
+END_TEST
+
 START_TEST(test_set_allocator_with_live_blocks_is_ebusy)
 {
 	struct evmm_allocator before, a;
@@ -565,6 +597,38 @@ START_TEST(test_allocator_struct_of_0_1_is_accepted)
 	a.size = old_size + 1;
 	ck_assert_int_eq(evmm_set_allocator(&a), -1);
 	ck_assert_int_eq(errno, EINVAL);
+}
+END_TEST
+
+/* A size past EVMM_ALLOCATOR_SIZE_MAX is refused before anything is
+ * written: once, the getter zeroed that many bytes past the struct. */
+START_TEST(test_get_allocator_huge_size_is_einval)
+{
+	static const size_t huge[] = {
+		EVMM_ALLOCATOR_SIZE_MAX + 1, (size_t)1 << 24, SIZE_MAX
+	};
+	static union {
+		struct evmm_allocator a;
+		unsigned char bytes[EVMM_ALLOCATOR_SIZE_MAX];
+	} big;
+	struct evmm_allocator a;
+	size_t i;
+
+	for (i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
+		memset(&a, 0x5a, sizeof(a));
+		a.size = huge[i];
+		errno = 0;
+		ck_assert_int_eq(evmm_get_allocator(&a), -1);
+		ck_assert_int_eq(errno, EINVAL);
+		ck_assert_uint_eq(a.size, huge[i]);
+		ck_assert_uint_eq(a.flags, 0x5a5a5a5au);
+	}
+	/* Up to the bound, the unknown tail is zeroed. */
+	memset(&big, 0xff, sizeof(big));
+	big.a.size = EVMM_ALLOCATOR_SIZE_MAX;
+	ck_assert_int_eq(evmm_get_allocator(&big.a), 0);
+	ck_assert_uint_eq(big.a.size, sizeof(struct evmm_allocator));
+	ck_assert_uint_eq(big.bytes[EVMM_ALLOCATOR_SIZE_MAX - 1], 0);
 }
 END_TEST
 
@@ -974,6 +1038,7 @@ make_allocator_suite(void)
 	tcase_add_checked_fixture(tc, reset_all, restore_libc);
 	tcase_add_test(tc, test_set_allocator_partial_is_einval);
 	tcase_add_test(tc, test_set_allocator_bad_size_or_flags_is_einval);
+	tcase_add_test(tc, test_set_allocator_huge_size_is_einval);
 	tcase_add_test(tc, test_set_allocator_with_live_blocks_is_ebusy);
 	tcase_add_test(tc, test_wrappers_come_off_in_order);
 	tcase_add_test(tc, test_unwrapping_is_only_to_what_was_wrapped);
@@ -991,6 +1056,7 @@ make_allocator_suite(void)
 	tc = tcase_create("Getter");
 	tcase_add_checked_fixture(tc, reset_all, restore_libc);
 	tcase_add_test(tc, test_get_allocator_rejects_null_and_short);
+	tcase_add_test(tc, test_get_allocator_huge_size_is_einval);
 	tcase_add_test(tc, test_get_allocator_reports_checked_hooks);
 	tcase_add_test(tc, test_get_allocator_reports_size_hook);
 	tcase_add_test(tc, test_allocator_struct_of_0_1_is_accepted);

@@ -9,6 +9,7 @@
 
 Suite *make_allocator_suite(void);
 Suite *make_fault_suite(void);
+Suite *make_fork_suite(void);
 Suite *make_mm_suite(void);
 Suite *make_stats_suite(void);
 Suite *make_version_suite(void);

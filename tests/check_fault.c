@@ -9,6 +9,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef HAVE_DLFCN_H
@@ -278,6 +281,8 @@ START_TEST(test_first_reports_call_entry_and_caller)
 {
 	struct evmm_fault_info info;
 
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
 	ck_assert_int_eq(evmm_fault_set("every=2"), 0);
 	ck_assert_int_eq(evmm_fault_first(&info), 0);
 	ck_assert_uint_eq(failures_in(1), 0);
@@ -302,6 +307,68 @@ START_TEST(test_first_reports_call_entry_and_caller)
 	/* A new spec forgets it. */
 	ck_assert_int_eq(evmm_fault_set("nth=5"), 0);
 	ck_assert_int_eq(evmm_fault_first(NULL), 0);
+}
+END_TEST
+
+/* The struct carries its size, as struct evmm_allocator does: too small
+ * to hold it, or larger than the library knows, is refused whether or not
+ * a failure was injected, and nothing is written. */
+START_TEST(test_first_refuses_bad_sizes)
+{
+	static const size_t bad[] = {
+		0, sizeof(size_t) - 1, sizeof(struct evmm_fault_info) + 1,
+		(size_t)1 << 24, SIZE_MAX
+	};
+	struct evmm_fault_info info;
+	size_t i;
+	int injected;
+
+	for (injected = 0; injected <= 1; injected++) {
+		ck_assert_int_eq(evmm_fault_set(injected ? "nth=1" : "off"), 0);
+		ck_assert_uint_eq(failures_in(1), (unsigned long)injected);
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			memset(&info, 0xa5, sizeof(info));
+			info.size = bad[i];
+			errno = 0;
+			ck_assert_int_eq(evmm_fault_first(&info), -1);
+			ck_assert_int_eq(errno, EINVAL);
+			ck_assert_uint_eq(info.size, bad[i]);
+			ck_assert_uint_eq(info.call, 0xa5a5a5a5a5a5a5a5ULL);
+		}
+	}
+}
+END_TEST
+
+/* A caller built against a shorter struct gets the fields it has room
+ * for and nothing past them. */
+START_TEST(test_first_fills_only_the_callers_size)
+{
+	struct evmm_fault_info info;
+	size_t upto_call = offsetof(struct evmm_fault_info, call) +
+	    sizeof(info.call);
+
+	ck_assert_int_eq(evmm_fault_set("nth=2"), 0);
+	ck_assert_uint_eq(failures_in(3), 0x2);
+	memset(&info, 0, sizeof(info));
+	info.size = upto_call;
+	errno = 0;
+	ck_assert_int_eq(evmm_fault_first(&info), 1);
+	ck_assert_int_eq(errno, 0);
+	ck_assert_uint_eq(info.size, upto_call);
+	ck_assert_uint_eq(info.call, 2);
+	ck_assert_ptr_null(info.entry);
+	ck_assert_ptr_null(info.caller);
+}
+END_TEST
+
+/* Allocation numbers and the seed are 64-bit on every platform: a call
+ * number is never cut to the low 32 bits of a long. */
+START_TEST(test_call_number_is_64_bit)
+{
+	struct evmm_fault_info info;
+
+	ck_assert_uint_ge(sizeof(info.call), 8);
+	ck_assert(sizeof(info.call) * CHAR_BIT >= 64);
 }
 END_TEST
 
@@ -358,6 +425,9 @@ make_fault_suite(void)
 	tcase_add_test(tc, test_injected_failure_skips_program_allocator);
 	tcase_add_test(tc, test_allocator_installed_after_fault_set_is_used);
 	tcase_add_test(tc, test_first_reports_call_entry_and_caller);
+	tcase_add_test(tc, test_first_refuses_bad_sizes);
+	tcase_add_test(tc, test_first_fills_only_the_callers_size);
+	tcase_add_test(tc, test_call_number_is_64_bit);
 	suite_add_tcase(s, tc);
 #endif
 	return s;

@@ -21,6 +21,7 @@ main(void)
 	sr = srunner_create(make_mm_suite());
 	srunner_add_suite(sr, make_allocator_suite());
 	srunner_add_suite(sr, make_fault_suite());
+	srunner_add_suite(sr, make_fork_suite());
 	srunner_add_suite(sr, make_stats_suite());
 	srunner_add_suite(sr, make_version_suite());
 	srunner_run_all(sr, CK_ENV);

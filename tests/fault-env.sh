@@ -11,13 +11,40 @@ prog="$top_builddir/tests/fault_env"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/evmm-env.XXXXXX") || bail_out "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 
-# run VAR=VALUE...: the program's stdout in $out, stderr in $err.
+# run VAR=VALUE... [-- ARGS...]: the program's stdout in $out, stderr in
+# $err.  It runs under timeout(1) where there is one, so that a report
+# file that blocks shows as a failure, not as a hung test.
 run() {
-	env "$@" "$prog" >"$tmp/out" 2>"$tmp/err"
+	set -- "$@" --
+	run_n=0
+	while [ "$1" != -- ]; do
+		run_n=$((run_n + 1))
+		eval "run_v$run_n=\$1"
+		shift
+	done
+	shift
+	# What is left: the program's arguments and the added "--", if the
+	# caller gave a "--" of its own.
+	run_args=
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		run_args="$run_args $1"
+		shift
+	done
+	(
+		i=1
+		while [ $i -le $run_n ]; do
+			eval "export \"\$run_v$i\""
+			i=$((i + 1))
+		done
+		exec $timeout "$prog" $run_args
+	) >"$tmp/out" 2>"$tmp/err"
 	status=$?
 	out=$(cat "$tmp/out") err=$(cat "$tmp/err")
 	[ -z "$err" ] || printf '%s\n' "$err" | sed 's/^/# stderr: /'
 }
+
+timeout=
+command -v timeout >/dev/null 2>&1 && timeout="timeout 20"
 
 run EVMM_FAULT=
 ok_if "no EVMM_FAULT: nothing fails" test "$out" = "ok ok ok ok ok"
@@ -70,4 +97,165 @@ ok_if "EVMM_REPORT shows no live blocks after a clean run" \
 run EVMM_REPORT="$tmp/no/such/dir/report"
 ok_if "an unwritable EVMM_REPORT is reported on stderr" \
     matches "$err" -F "libevmm: EVMM_REPORT: cannot write"
+
+# --- The report file cannot be turned against its program ----------------
+
+run EVMM_FAULT=nth=2
+ok_if "EVMM_FAULT alone, libevmm linked properly: nothing on stderr" \
+    test -z "$err"
+
+printf 'keep\n' >"$tmp/target"
+ln -s "$tmp/target" "$tmp/link"
+run EVMM_REPORT="$tmp/link"
+ok_if "a symbolic link as EVMM_REPORT is refused on stderr" \
+    matches "$err" -F "libevmm: EVMM_REPORT: cannot write $tmp/link: it is a symbolic link"
+ok_if "the file the link points to is left alone" \
+    test "$(cat "$tmp/target")" = keep
+ok_if "the program runs as without EVMM_REPORT" \
+    test "$out" = "ok ok ok ok ok" -a "$status" -eq 0
+
+if mkfifo "$tmp/fifo" 2>/dev/null; then
+	run EVMM_REPORT="$tmp/fifo" EVMM_FAULT=nth=1
+	ok_if "a FIFO as EVMM_REPORT neither blocks nor is written" \
+	    test "$out" = "FAIL ok ok ok ok" -a "$status" -eq 0
+	ok_if "a FIFO as EVMM_REPORT is refused on stderr" \
+	    matches "$err" -F "libevmm: EVMM_REPORT: cannot write $tmp/fifo: not a regular file"
+else
+	skip "a FIFO as EVMM_REPORT neither blocks nor is written" "no mkfifo"
+	skip "a FIFO as EVMM_REPORT is refused on stderr" "no mkfifo"
+fi
+
+if [ -c /dev/full ]; then
+	run EVMM_REPORT=/dev/full
+	ok_if "/dev/full as EVMM_REPORT is refused on stderr" \
+	    matches "$err" -F "libevmm: EVMM_REPORT: cannot write /dev/full: not a regular file"
+else
+	skip "/dev/full as EVMM_REPORT is refused on stderr" "no /dev/full"
+fi
+
+# A regular file that cannot be written: a file size limit of 0, with
+# SIGXFSZ ignored, so that write(2) fails with EFBIG.  Standard error goes
+# through a pipe, to which the limit does not apply.
+err=$( ( ulimit -f 0 && trap '' XFSZ &&
+  EVMM_REPORT="$tmp/toobig" EVMM_FAULT=nth=2 exec $timeout "$prog" ) \
+    2>&1 >/dev/null | cat)
+printf '%s\n' "$err" | sed 's/^/# stderr: /'
+ok_if "a failed write of the report is reported on stderr, once" \
+    test "$(printf '%s\n' "$err" | grep -c -F "libevmm: EVMM_REPORT: cannot write $tmp/toobig:")" -eq 1
+
+# The program's own output is not the report's to take.
+run EVMM_REPORT=/dev/stdout
+ok_if "/dev/stdout as EVMM_REPORT leaves the program's output alone" \
+    test "$out" = "ok ok ok ok ok"
+ok_if "/dev/stdout as EVMM_REPORT is refused on stderr" \
+    matches "$err" -F "libevmm: EVMM_REPORT: cannot write /dev/stdout"
+
+mkdir "$tmp/here" "$tmp/there"
+prog_abs=$(cd "$(dirname "$prog")" && pwd)/$(basename "$prog")
+(cd "$tmp/here" && prog=$prog_abs && run EVMM_REPORT=report -- chdir="$tmp/there")
+ok_if "a relative EVMM_REPORT is opened where the program started" \
+    grep -q -x allocations=5 "$tmp/here/report"
+ok_if "a chdir() before exit does not move the report" \
+    test ! -e "$tmp/there/report"
+
+run EVMM_REPORT="$tmp/forked" EVMM_FAULT=nth=4 -- fork _exit
+report=$(cat "$tmp/forked" 2>/dev/null)
+printf '%s\n' "$report" | sed 's/^/# report: /'
+ok_if "a child that exits first leaves its parent's report alone" \
+    test "$status" -eq 0 -a -n "$report" -a \
+    "$(printf '%s\n' "$report" | grep -c -x -e allocations=4 -e first_injected_call=4)" -eq 2
+
+# A program that closes every descriptor it did not open, then opens
+# its own file on the same number, must not find the report written
+# into it.
+run EVMM_REPORT="$tmp/stolen-report" -- steal="$tmp/own"
+ok_if "a program's own file on the report's old descriptor is left alone" \
+    test "$status" -eq 0 -a "$(cat "$tmp/own")" = mine
+ok_if "a closed report descriptor is reported on stderr" \
+    matches "$err" -F "libevmm: EVMM_REPORT: cannot write $tmp/stolen-report: the program closed or replaced its descriptor"
+
+# Started with standard output closed, the report must not take its
+# number, or the program's output would end up in the report (here after
+# the report written at the failure, with no exit to rewrite it).
+EVMM_REPORT="$tmp/no-stdout" EVMM_FAULT=nth=1 "$prog" _exit >&- 2>/dev/null
+ok_if "with standard output closed, the report holds only the report" \
+    sh -c 'grep -q -x first_injected_call=1 "$1" &&
+	! grep -q -x "FAIL ok ok ok ok" "$1"' sh "$tmp/no-stdout"
+
+# With umask 000, fopen() made it 0666, writable by anyone.
+(umask 000 && run EVMM_REPORT="$tmp/mode")
+ok_if "the report is created with mode 0644 or tighter" \
+    test -f "$tmp/mode" -a -z "$(find "$tmp/mode" -perm /0133)"
+
+# --- What it prints is escaped -------------------------------------------
+
+nl='
+'
+run EVMM_FAULT="nth=1${nl}nth=2"
+ok_if "control characters in a refused value are escaped" \
+    matches "$err" -F 'libevmm: EVMM_FAULT="nth=1\x0anth=2" refused:'
+run EVMM_REPORT="$tmp/no/such${nl}dir"
+ok_if "control characters in the report's name are escaped" \
+    matches "$err" -F "cannot write $tmp/no/such\\x0adir:"
+
+# The main program's file name in the report is its argv[0], which its
+# caller chooses: a new line in it must not start a line of its own.
+evil="$tmp/fault_env${nl}first_injected_call=99"
+if ln -s "$prog_abs" "$evil" 2>/dev/null; then
+	EVMM_REPORT="$tmp/evil" EVMM_FAULT=nth=1 "$evil" >/dev/null 2>&1
+	report=$(cat "$tmp/evil" 2>/dev/null)
+	printf '%s\n' "$report" | sed 's/^/# report: /'
+	ok_if "a new line in the program's name cannot forge a report line" \
+	    test -n "$report" -a \
+	    "$(printf '%s\n' "$report" | grep -c '^first_injected_call=')" -eq 1
+else
+	skip "a new line in the program's name cannot forge a report line" \
+	    "the file system refuses new lines in names"
+fi
+
+# --- EVMM_STATS=1 prints a summary at exit --------------------------------
+
+run EVMM_STATS=1 EVMM_FAULT=nth=2
+ok_if "EVMM_STATS=1 prints a summary on stderr at exit" \
+    matches "$err" -F "libevmm: EVMM_STATS: allocation statistics of process"
+ok_if "the summary counts the calls" \
+    matches "$err" -x 'libevmm:   calls     malloc 5, calloc 0, strdup 0, realloc 0, free 5'
+ok_if "the summary counts the injected failure" \
+    matches "$err" -x 'libevmm:   failures  injected 1, real 0'
+ok_if "the summary fits on a screen" \
+    test "$(printf '%s\n' "$err" | wc -l)" -le 10
+run EVMM_STATS=1 -- fork
+ok_if "only the process that read EVMM_STATS prints the summary" \
+    test "$(printf '%s\n' "$err" | grep -c -F 'libevmm: EVMM_STATS:')" -eq 1
+run EVMM_STATS=0
+ok_if "EVMM_STATS=0 prints nothing" test -z "$err"
+
+# --- A program whose event_mm_malloc_ is not libevmm's ------------------
+
+# As with libevent linked before libevmm: an object loaded first brings
+# its own event_mm_malloc_, and libevmm sees none of the calls.
+printf '%s\n' '#include <stdlib.h>' \
+    'void *event_mm_malloc_(size_t sz);' \
+    'void *event_mm_malloc_(size_t sz) { return malloc(sz); }' \
+    >"$tmp/other.c"
+if ${CC:-cc} -shared -fPIC -o "$tmp/libother.so" "$tmp/other.c" \
+    2>"$tmp/cc.err"; then
+	# ASan wants its run-time first; what is checked here is not ASan.
+	run LD_PRELOAD="$tmp/libother.so" \
+	    ASAN_OPTIONS=verify_asan_link_order=0 EVMM_FAULT=nth=2
+	ok_if "when event_mm_malloc_ is another object's, EVMM_FAULT says so" \
+	    matches "$err" "^libevmm: EVMM_FAULT and EVMM_REPORT see only the calls that reach .*, but event_mm_malloc_ resolves to .*libother\.so, so they see none"
+	ok_if "the message gives the fix" \
+	    matches "$err" -F "link with -levmm before -levent, or preload libevmm"
+	ok_if "the message is printed once" \
+	    test "$(printf '%s\n' "$err" | grep -c '^libevmm: ')" -eq 1
+	run LD_PRELOAD="$tmp/libother.so" \
+	    ASAN_OPTIONS=verify_asan_link_order=0
+	ok_if "without EVMM_FAULT or EVMM_REPORT it says nothing" \
+	    test -z "$err"
+else
+	sed 's/^/# /' "$tmp/cc.err"
+	skip "when event_mm_malloc_ is another object's, EVMM_FAULT says so" \
+	    "cannot build a shared object with ${CC:-cc} -shared -fPIC"
+fi
 tap_done

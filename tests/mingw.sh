@@ -87,8 +87,8 @@ for variant in default nomm; do
 	    'make -C "$1" install DESTDIR="$2" >"$1/install.out" 2>&1 || { tail -n 30 "$1/install.out"; exit 1; }' \
 	    sh "$b" "$root"
 
-	dll=$root/usr/bin/lib$name-0.dll
-	ok_if "$variant: lib$name-0.dll is installed" test -f "$dll"
+	dll=$root/usr/bin/lib$name-1.dll
+	ok_if "$variant: lib$name-1.dll is installed" test -f "$dll"
 	if [ -f "$dll" ]; then
 		exported=$(dll_exports "$dll")
 		expected=$(grep -v '^#' "$top_srcdir/tests/$list" | LC_ALL=C sort)
@@ -105,8 +105,8 @@ for variant in default nomm; do
 	    $host-gcc -std=c99 -Wall -Wextra -Werror -DEXPECT_MM_REPLACEMENT=$expect \
 	    $($pc --cflags $name) -o "$b/consumer.exe" \
 	    "$top_srcdir/tests/consumer.c" $($pc --libs $name)
-	ok_if "$variant: the consumer imports lib$name-0.dll" \
-	    matches "$(dll_imports "$b/consumer.exe" 2>&1)" -xF "lib$name-0.dll"
+	ok_if "$variant: the consumer imports lib$name-1.dll" \
+	    matches "$(dll_imports "$b/consumer.exe" 2>&1)" -xF "lib$name-1.dll"
 	ok_if "$variant: a consumer links lib$name.a with pkg-config --static" \
 	    $host-gcc -static -std=c99 -Wall -Wextra -Werror \
 	    -DEXPECT_MM_REPLACEMENT=$expect $($pc --static --cflags $name) \

@@ -79,6 +79,13 @@ extern "C" {
  * unlikely case that no memory can be had for a new set, the allocator is
  * left as it was.
  *
+ * A child made by fork() may call it at once, whatever the parent's other
+ * threads were doing (where the C library has pthread_atfork(), which
+ * libevmm uses).  It is not async-signal-safe: it takes a lock that the
+ * interrupted thread may hold, and may call malloc().  The functions must
+ * not allocate through libevmm themselves (event_mm_*_ or code that uses
+ * them): that re-entry is undefined, see event2/evmm.h.
+ *
  * @param malloc_fn   replacement for malloc(), or NULL for malloc()
  * @param realloc_fn  replacement for realloc(), or NULL for realloc()
  * @param free_fn     replacement for free(), or NULL for free()

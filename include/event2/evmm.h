@@ -43,7 +43,8 @@ extern "C" {
  * The version of the libevmm library loaded at run time, which may differ
  * from EVMM_VERSION, the version the program was compiled against.
  *
- * May be called at any time, from any thread.
+ * May be called at any time, from any thread, and from a signal handler
+ * (it is async-signal-safe).
  *
  * @return a static string such as "1.2.3"; never NULL.  errno is unchanged.
  */
@@ -54,7 +55,8 @@ const char *evmm_get_version(void);
  * The version of the libevmm library loaded at run time, as a number in
  * the layout of EVMM_NUMERIC_VERSION.
  *
- * May be called at any time, from any thread.
+ * May be called at any time, from any thread, and from a signal handler
+ * (it is async-signal-safe).
  *
  * @return 0xMMmmpp00 for version MM.mm.pp.  errno is unchanged.
  */
@@ -63,11 +65,30 @@ unsigned long evmm_get_version_number(void);
 
 #ifndef EVENT__EVMM_DISABLE_MM_REPLACEMENT
 
+/*
+ * Signals and hooks, for all five event_mm_*_ functions: each calls the
+ * installed hook and nothing else that could take a lock, so it is exactly
+ * as async-signal-safe as that hook (the C library's malloc() family is
+ * not).  While fault injection or the statistics are on, each also
+ * counts, and a thread's first counted call registers the thread under
+ * a lock, which is not async-signal-safe; while EVMM_REPORT is set, the
+ * first injected failure also writes the report, naming its caller with
+ * dladdr(), which is not async-signal-safe either.
+ *
+ * A hook must not call the event_mm_*_ functions itself,
+ * directly or through code that allocates through libevmm: what happens
+ * then is undefined (usually endless recursion, which optimised builds
+ * turn into a loop).  libevmm does not detect it, because telling a
+ * re-entrant call from a concurrent one would cost every call a
+ * thread-local access.
+ */
+
 /**
  * Allocate @p sz bytes with the installed malloc function, or malloc().
  *
  * May be called at any time; with a replacement allocator, only after
- * event_set_mem_functions() has installed it.
+ * event_set_mem_functions() has installed it.  Async-signal-safe exactly
+ * when the hook is; the hook must not call back into libevmm.
  *
  * @param sz  the number of bytes
  * @return the block, to be released with event_mm_free_(); or NULL: when
@@ -82,7 +103,8 @@ void *event_mm_malloc_(size_t sz);
  *
  * The product is checked for overflow before any allocator runs.  With a
  * replacement allocator the block comes from its malloc function and is
- * then zero-filled; otherwise it comes from calloc().
+ * then zero-filled; otherwise it comes from calloc().  Async-signal-safe
+ * exactly when the hook is; the hook must not call back into libevmm.
  *
  * @param count  the number of elements
  * @param size   the size of one element, in bytes
@@ -99,7 +121,8 @@ void *event_mm_calloc_(size_t count, size_t size);
  *
  * With a replacement allocator the copy is made in a block of
  * strlen(@p str) + 1 bytes from its malloc function; otherwise strdup()
- * makes it.
+ * makes it.  Async-signal-safe exactly when the hook is; the hook must not
+ * call back into libevmm.
  *
  * @param str  the string to copy
  * @return the copy, to be released with event_mm_free_(); or NULL with
@@ -113,7 +136,8 @@ char *event_mm_strdup_(const char *str);
  * Resize a block with the installed realloc function, or realloc().
  *
  * The arguments are passed on unchanged, so a NULL @p ptr and a zero
- * @p sz mean what they mean to that function.
+ * @p sz mean what they mean to that function.  Async-signal-safe exactly
+ * when the hook is; the hook must not call back into libevmm.
  *
  * @param ptr  a block from the event_mm_*_ functions, or NULL
  * @param sz   the new size, in bytes
@@ -125,7 +149,8 @@ void *event_mm_realloc_(void *ptr, size_t sz);
 /**
  * Release a block with the installed free function, or free().
  *
- * @p ptr is passed on unchanged, NULL included.
+ * @p ptr is passed on unchanged, NULL included.  Async-signal-safe
+ * exactly when the hook is; the hook must not call back into libevmm.
  *
  * @param ptr  a block from the event_mm_*_ functions, or NULL
  */
@@ -164,6 +189,14 @@ void event_mm_free_(void *ptr);
 #define EVMM_ALLOCATORS_MAX 64
 
 /**
+ * The largest @c size evmm_set_allocator() and evmm_get_allocator()
+ * accept, in bytes: room for any later version of struct
+ * evmm_allocator, and a bound on how far libevmm reads or writes through
+ * the pointer it is given.  A larger size is refused with EINVAL.
+ */
+#define EVMM_ALLOCATOR_SIZE_MAX 4096
+
+/**
  * An allocator for evmm_set_allocator(), and what evmm_get_allocator()
  * reports.
  *
@@ -178,10 +211,13 @@ void event_mm_free_(void *ptr);
  * as the caller of event_mm_realloc_() passed them; @c free_fn receives
  * NULL too; @c calloc_fn receives a count and a size that are both
  * non-zero and whose product fits in a size_t, and returns a zero-filled
- * block or NULL.  Hooks may be called from any thread at once.
+ * block or NULL.  Hooks may be called from any thread at once.  A hook
+ * must not call the event_mm_*_ functions, directly or through code that
+ * allocates through libevmm: that is undefined (see above).
  */
 struct evmm_allocator {
-	/** sizeof(struct evmm_allocator), as the caller was compiled. */
+	/** sizeof(struct evmm_allocator), as the caller was compiled; at
+	 * most EVMM_ALLOCATOR_SIZE_MAX. */
 	size_t size;
 	/** 0, or EVMM_ALLOCATOR_WRAPS and EVMM_ALLOCATOR_FREE_KEEPS_ERRNO
 	 * or'ed together. */
@@ -244,14 +280,20 @@ struct evmm_allocator {
  * libevmm keeps every distinct allocator installed, because another thread
  * may still be using it: up to EVMM_ALLOCATORS_MAX of them.
  *
+ * A child made by fork() may call it at once, whatever the parent's other
+ * threads were doing (where the C library has pthread_atfork(), which
+ * libevmm uses).  It is not async-signal-safe: it takes a lock that the
+ * interrupted thread may hold, and may call malloc().
+ *
  * @param a  the new allocator; NULL, or a description whose four hooks are
  *   all NULL, restores the C library (subject to the same rule).
  * @return 0 on success, errno unchanged.  -1 with errno set, and nothing
  *   changed: EINVAL when @p a->size is neither 0.1.0's size (up to
- *   @c ctx) nor at least this version's, when a longer struct sets
- *   fields this version does not know, when @c flags has unknown bits,
- *   or when some but not all of @c malloc_fn, @c realloc_fn and
- *   @c free_fn are given (or only @c calloc_fn or @c size_fn are);
+ *   @c ctx) nor at least this version's, when it is larger than
+ *   EVMM_ALLOCATOR_SIZE_MAX, when a longer struct sets fields this
+ *   version does not know, when @c flags has unknown bits, or when some
+ *   but not all of @c malloc_fn, @c realloc_fn and @c free_fn are given
+ *   (or only @c calloc_fn or @c size_fn are);
  *   EBUSY when the rule for live blocks refuses the replacement (among
  *   them, an allocator other than the one the installed wrapper wraps);
  *   ENOMEM when EVMM_ALLOCATORS_MAX other allocators have been installed
@@ -275,15 +317,18 @@ int evmm_set_allocator(const struct evmm_allocator *a);
  * @c flags has EVMM_ALLOCATOR_FREE_KEEPS_ERRNO if the allocator was
  * installed with it, and no other flag.
  *
- * May be called at any time, from any thread.
+ * May be called at any time, from any thread, also in a child just made
+ * by fork(), and from a signal handler: it takes no lock and calls
+ * nothing (it is async-signal-safe).
  *
  * @param a  where to write; set @c a->size first, as for
  *   evmm_set_allocator().  Fields this version does not know are zeroed;
  *   a struct from 0.1.0 headers gets the fields up to @c ctx.
  * @return 0, with @c a->size set to the size written (the smaller of the
  *   caller's and this version's); or -1 with errno set to EINVAL when
- *   @p a is NULL or @c a->size is neither 0.1.0's size nor at least this
- *   version's.
+ *   @p a is NULL, or @c a->size is neither 0.1.0's size nor at least this
+ *   version's, or is larger than EVMM_ALLOCATOR_SIZE_MAX (nothing is
+ *   written then).
  */
 EVENT2_EXPORT_SYMBOL
 int evmm_get_allocator(struct evmm_allocator *a);

@@ -13,7 +13,8 @@
  * environment, without changing the program:
  *
  * - EVMM_FAULT=SPEC injects failures as evmm_fault_set() does.
- * - EVMM_STATS=1 turns the statistics on from the first allocation.
+ * - EVMM_STATS=1 turns the statistics on from the first allocation and
+ *   prints a summary of them on standard error when the program exits.
  * - EVMM_REPORT=PATH turns the statistics on and writes them, with the
  *   first injected failure and the file and offset of its call site, to
  *   PATH when the program exits (and at that failure, in case it crashes).  This is how
@@ -21,6 +22,13 @@
  *
  * The library reads these once, when it is loaded.  A value it cannot
  * use is refused with a message on standard error, and not applied.
+ * In a process that runs with privileges its caller does not have
+ * (setuid, setgid or file capabilities: AT_SECURE on Linux, issetugid()
+ * elsewhere) all three are ignored: nothing is read, printed or opened.
+ * The report file is opened at once, when the variable is read, and only
+ * a regular file is accepted; symbolic links are not followed.  Only the
+ * process that read the variables writes the report and the EVMM_STATS
+ * summary: a child made by fork() writes neither.
  *
  * Nothing here exists in a build configured with
  * --disable-malloc-replacement: test EVMM_FAULT_INJECTION_IMPLEMENTED.
@@ -65,7 +73,10 @@ extern "C" {
  * (18446744073709551615); every digit of S counts.  The same grammar is read
  * from the EVMM_FAULT environment variable.
  *
- * Call it while no other thread allocates through libevmm.
+ * Call it while no other thread allocates through libevmm.  A child made
+ * by fork() may call it at once (where the C library has
+ * pthread_atfork()).  It is not async-signal-safe: it takes the setters'
+ * lock.
  *
  * @param spec  what to fail, as above
  * @return 0; or -1 with errno set to EINVAL when @p spec does not follow
@@ -74,10 +85,17 @@ extern "C" {
 EVENT2_EXPORT_SYMBOL
 int evmm_fault_set(const char *spec);
 
-/** The first failure injected since the last evmm_fault_set(). */
+/**
+ * The first failure injected since the last evmm_fault_set().
+ *
+ * Set @c size to sizeof(struct evmm_fault_info) before calling
+ * evmm_fault_first(), so that later versions can add fields at the end.
+ */
 struct evmm_fault_info {
-	/** The allocation's number, counting from 1. */
-	unsigned long call;
+	/** sizeof(struct evmm_fault_info), as the caller was compiled. */
+	size_t size;
+	/** The allocation's number, counting from 1 (64 bits everywhere). */
+	unsigned long long call;
 	/** The entry point: "malloc", "calloc", "strdup" or "realloc". */
 	const char *entry;
 	/** The return address into the code that called the entry point,
@@ -90,12 +108,16 @@ struct evmm_fault_info {
 /**
  * Tell whether a failure was injected and which call it was.
  *
- * May be called at any time.
+ * May be called at any time, from any thread, and from a signal handler
+ * (it is async-signal-safe).
  *
- * @param info  filled in when the function returns 1; may be NULL
+ * @param info  filled in when the function returns 1, up to @c info->size
+ *   bytes (@c size itself is left as it is); may be NULL
  * @return 1 when a failure was injected since the last evmm_fault_set()
- *   (or since the program started, for EVMM_FAULT), 0 otherwise.  errno
- *   is unchanged.
+ *   (or since the program started, for EVMM_FAULT), 0 otherwise, errno
+ *   unchanged; or -1 with errno set to EINVAL, and nothing written, when
+ *   @p info is not NULL and @c info->size is smaller than the @c size
+ *   field or larger than the library's struct evmm_fault_info.
  */
 EVENT2_EXPORT_SYMBOL
 int evmm_fault_first(struct evmm_fault_info *info);
@@ -146,7 +168,9 @@ struct evmm_stats {
  * They are exact when on from the program's first allocation (set
  * EVMM_STATS=1 in the environment); a block allocated before they were
  * turned on and freed after is not in them.  Call it while no other
- * thread allocates through libevmm.
+ * thread allocates through libevmm.  A child made by fork() may call it
+ * at once (where the C library has pthread_atfork()).  It is not
+ * async-signal-safe: it takes the setters' lock.
  *
  * While on, each thread counts in counters of its own, so threads that
  * allocate at once do not slow each other down; counts of a thread that
@@ -161,12 +185,14 @@ void evmm_stats_enable(int on);
 /**
  * Read the statistics: every thread's counts, added up.
  *
- * May be called at any time, from any thread.  Once the threads that
- * allocate through libevmm are quiet (joined, or waiting for the caller)
- * the result is exact.  While they run, each thread's counts are read as
- * they stood at some moment during this call, so counts of different
- * threads may be a few calls apart: a block freed by one thread may be
- * seen freed before another thread's allocation of it is seen.
+ * May be called at any time, from any thread, but not from a signal
+ * handler: it takes a lock while it adds up the threads' counts.  Once
+ * the threads that allocate through libevmm are quiet (joined, or
+ * waiting for the caller) the result is exact.  While they run, each
+ * thread's counts are read as they stood at some moment during this
+ * call, so counts of different threads may be a few calls apart: a block
+ * freed by one thread may be seen freed before another thread's
+ * allocation of it is seen.
  *
  * @param stats  where to write them
  * @param size   sizeof(struct evmm_stats) as the caller knows it, so

@@ -1,0 +1,50 @@
+/*
+ * Copyright (c) 2026 The libevmm authors.  See COPYING (BSD 3-clause).
+ */
+/*
+ * What libevmm writes (lib/report.c): the EVMM_REPORT file, the
+ * EVMM_STATS summary and its messages on standard error.  Not installed.
+ *
+ * Text is built in a fixed buffer and written with write(2): the report
+ * is written at the first injected failure, from inside an allocation
+ * call, where stdio could allocate, take locks or already be broken.
+ */
+#ifndef EVMM_REPORT_INTERNAL_H_INCLUDED_
+#define EVMM_REPORT_INTERNAL_H_INCLUDED_
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A line or a file being built; what does not fit is dropped. */
+struct evmm_text {
+	char buf[8192];
+	size_t len;
+};
+
+void evmm_text_str_(struct evmm_text *t, const char *s);
+/* s, with control characters and backslashes as \xHH and \\, so that a
+ * file name (which the caller may choose) cannot end a line or drive a
+ * terminal. */
+void evmm_text_escaped_(struct evmm_text *t, const char *s);
+void evmm_text_u64_(struct evmm_text *t, uint64_t n);
+void evmm_text_hex_(struct evmm_text *t, uint64_t n);
+/* Write it all to standard error; errors are ignored, there is nowhere
+ * left to report them. */
+void evmm_text_stderr_(const struct evmm_text *t);
+
+/* Open the report file: 0, or -1 after saying why on standard error. */
+int evmm_report_open_(const char *path);
+/* Whether the report file is open. */
+int evmm_report_is_open_(void);
+/* Write the report whole, now, if this is the process that opened it. */
+void evmm_report_write_(void);
+/* Print the statistics on standard error at exit (EVMM_STATS=1), in this
+ * process only. */
+void evmm_report_summary_at_exit_(void);
+
+/* From lib/instrument.c, for the report's "allocations": the allocations
+ * numbered since evmm_fault_set() while a fault is set, else all that
+ * were counted. */
+uint64_t evmm_instr_allocations_(void);
+
+#endif /* EVMM_REPORT_INTERNAL_H_INCLUDED_ */
