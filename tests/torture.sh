@@ -48,11 +48,23 @@ ok_if "a command that cannot run fails (exit 1)" test "$status" -eq 1
 torture -- true
 ok_if "a command without libevmm fails (exit 1)" \
     test "$status" -eq 1 -a -n "$(printf '%s' "$out" | grep 'made no report')"
+ok_if "... and the hint names the likely causes" \
+    matches "$out" -F -- '-levent -levmm'
+lib=$(sed -n "s/^dlname='\(.*\)'\$/\1/p" "$top_builddir/lib$EVMM_NAME.la")
+torture --preload="$top_builddir/.libs/$lib" -- true
+ok_if "0 allocations is not a pass (exit 1)" test "$status" -eq 1
+ok_if "... it says nothing was tested" \
+    matches "$out" -F 'makes 0 allocations through libevmm: nothing was tested'
+torture -- sh -c 'kill -SEGV $$'
+ok_if "a command that crashes with no failure injected fails (exit 1)" \
+    test "$status" -eq 1
+ok_if "... and the crash is named" \
+    matches "$out" -F 'crashed (signal 11, SIGSEGV) with no failure injected'
 
 torture -j 2 -- "$t/torture_victim"
 ok_if "the missing NULL check fails the run (exit 1)" test "$status" -eq 1
-ok_if "... it is reported at allocation 3, as a crash" \
-    matches "$out" -E '^ +3  crashed \(signal'
+ok_if "... it is reported at allocation 3, as a crash, in a row of one" \
+    matches "$out" -E '^3 +1  crashed \(signal 11, SIGSEGV\)'
 ok_if "... and no other point fails" matches "$out" -xF "$(summary 5 1 0 0)"
 # The caller is known when event_mm_malloc_() reaches the allocator by a
 # tail call: not at -O0, nor under ThreadSanitizer, whose function-exit
@@ -61,8 +73,15 @@ case " $CFLAGS " in
 *" -O0 "*|*-fsanitize=thread*)
 	skip "... with the entry point and the caller" "no tail calls here" ;;
 *)	ok_if "... with the entry point and the caller" \
-	    matches "$out" -E '^ +3  crashed.* malloc +.*torture_victim' ;;
+	    matches "$out" -E '^3 +1  crashed.* malloc +.*torture_victim' ;;
 esac
+
+# A shell reports its child's death by SIGSEGV as exit 139.
+torture -j 2 -- sh -c '"$1"; exit $?' sh "$t/torture_victim"
+ok_if "a crash under a shell wrapper fails the run (exit 1)" \
+    test "$status" -eq 1
+ok_if "... as SIGSEGV at allocation 3, not as a pass" \
+    matches "$out" -E '^3 +1  crashed \(exit 139: SIGSEGV\)'
 
 torture -j 2 -- "$t/torture_victim_fixed"
 ok_if "the corrected twin passes (exit 0)" test "$status" -eq 0
