@@ -157,16 +157,20 @@ run_all(struct point *points, size_t n, const struct options *o)
 	free(running);
 }
 
-/* --per-site: points in order, one at a time.  After a point whose
- * allocation site was seen before, the step to the next doubles; a site
- * not seen before after a step over a gap is looked for in the gap by
- * bisection, so that its first allocation there is failed. */
+/* --per-site: points in order, one at a time.  A point whose allocation
+ * site is among those of the last RECENT points looked at is uneventful,
+ * and the step to the next point doubles; after a step that lands on any
+ * other site, the stretch stepped over is bisected for where the recent
+ * sites stop, and the step starts again at 1.  So a loop of a few sites
+ * costs a few points per doubling, and what follows it is found. */
+#define RECENT 8
+
 struct per_site {
 	struct point *points;
 	size_t n, cap;
 	size_t *index;		/* by allocation: 1 + its point, or 0 */
-	char **sites;		/* distinct sites seen */
-	size_t nsites;
+	char *recent[RECENT];	/* sites of the last points looked at */
+	size_t nrecent;
 	size_t failing;
 };
 
@@ -178,8 +182,8 @@ site_at(struct per_site *ps, unsigned long k, const struct options *o,
 
 	if (ps->index[k] == 0) {
 		if (ps->n == ps->cap) {
-			/* Grown by whole copies; no pointer into it is
-			 * kept across a run. */
+			/* It moves: no pointer into it is kept across a
+			 * run. */
 			size_t cap = ps->cap * 2;
 			struct point *np = realloc(ps->points,
 			    cap * sizeof(*np));
@@ -203,26 +207,25 @@ site_at(struct per_site *ps, unsigned long k, const struct options *o,
 	return ps->points[ps->index[k] - 1].caller;
 }
 
+/* Looks at point k: whether its site is among the recent ones, which it
+ * then joins (a copy: the points array moves as it grows). */
 static int
-seen(const struct per_site *ps, size_t upto, const char *site)
+probe(struct per_site *ps, unsigned long k, const struct options *o,
+    unsigned long total)
 {
+	const char *site = site_at(ps, k, o, total);
+	char *copy;
 	size_t i;
+	int found = 0;
 
-	for (i = 0; i < upto; i++)
-		if (strcmp(ps->sites[i], site) == 0)
-			return 1;
-	return 0;
-}
-
-/* A copy: the points array moves as it grows. */
-static void
-add_site(struct per_site *ps, const char *site)
-{
-	if (seen(ps, ps->nsites, site))
-		return;
-	if ((ps->sites[ps->nsites] = strdup(site)) == NULL)
+	for (i = 0; i < ps->nrecent && i < RECENT; i++)
+		if (strcmp(ps->recent[i], site) == 0)
+			found = 1;
+	if ((copy = strdup(site)) == NULL)
 		run_out_of_memory();
-	ps->nsites++;
+	free(ps->recent[ps->nrecent % RECENT]);
+	ps->recent[ps->nrecent++ % RECENT] = copy;
+	return found;
 }
 
 static void
@@ -230,36 +233,30 @@ run_per_site(struct per_site *ps, unsigned long total,
     const struct options *o)
 {
 	unsigned long k = 1, prev = 0, stride = 1, lo, hi, mid;
-	size_t known;
 
 	while (k <= total) {
-		const char *s = site_at(ps, k, o, total);
-
-		if (seen(ps, ps->nsites, s)) {
+		if (probe(ps, k, o, total)) {
 			prev = k;
 			if (stride < total)
 				stride *= 2;
 			k += stride;
 			if (k > total && prev < total)
-				k = total;	/* the last one is probed */
+				k = total;	/* the last one is run */
 			continue;
 		}
 		if (k - prev > 1 && prev > 0) {
-			/* Something new in (prev, k]: find where it
-			 * starts, against the sites known before. */
-			known = ps->nsites;
+			/* Where in (prev, k] the recent sites stop. */
 			lo = prev;
 			hi = k;
 			while (hi - lo > 1) {
 				mid = lo + (hi - lo) / 2;
-				if (seen(ps, known, site_at(ps, mid, o, total)))
+				if (probe(ps, mid, o, total))
 					lo = mid;
 				else
 					hi = mid;
 			}
 			k = hi;
 		}
-		add_site(ps, site_at(ps, k, o, total));
 		stride = 1;
 		prev = k;
 		k++;
@@ -302,17 +299,15 @@ main(int argc, char **argv)
 		ps.cap = 64;
 		ps.points = malloc(ps.cap * sizeof(*ps.points));
 		ps.index = calloc(allocations + 1, sizeof(*ps.index));
-		ps.sites = malloc((allocations + 1) * sizeof(*ps.sites));
-		if (ps.points == NULL || ps.index == NULL || ps.sites == NULL)
+		if (ps.points == NULL || ps.index == NULL)
 			run_out_of_memory();
 		run_per_site(&ps, allocations, &o);
 		report_progress(allocations, allocations, ps.failing, 1);
 		points = ps.points;
 		n = ps.n;
-		for (i = 0; i < ps.nsites; i++)
-			free(ps.sites[i]);
+		for (i = 0; i < RECENT; i++)
+			free(ps.recent[i]);
 		free(ps.index);
-		free(ps.sites);
 	} else {
 		points = calloc(n, sizeof(*points));
 		if (points == NULL)
