@@ -249,6 +249,19 @@ START_TEST(test_asan_crash_site_skips_libc_and_libevmm)
 }
 END_TEST
 
+START_TEST(test_asan_frame_without_symbol_is_module_and_offset)
+{
+	static const char log[] =
+	    "==1==ERROR: AddressSanitizer: SEGV on unknown address\n"
+	    "#0 /lib/libevent-2.1.so.7+0x17877 <null>\n";
+	char site[128];
+	int error, leak;
+
+	scan_checker_log(log, LEAK_ASAN, &error, &leak, site, sizeof(site));
+	ck_assert_str_eq(site, "/lib/libevent-2.1.so.7+0x17877");
+}
+END_TEST
+
 START_TEST(test_asan_default_frames_are_read_too)
 {
 	static const char log[] =
@@ -410,6 +423,7 @@ make_torture_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Logs");
 	tcase_add_test(tc, test_asan_crash_site_skips_libc_and_libevmm);
+	tcase_add_test(tc, test_asan_frame_without_symbol_is_module_and_offset);
 	tcase_add_test(tc, test_asan_default_frames_are_read_too);
 	tcase_add_test(tc, test_leak_report_is_a_leak_not_a_crash);
 	tcase_add_test(tc, test_ubsan_site_is_its_source_position);

@@ -231,7 +231,12 @@ asan_site(const char *frame, size_t len, char *buf, size_t size)
 		copy_squeezed(buf, size, p, (size_t)(end - p));
 		return;
 	}
-	/* "MODULE+0xOFF FUNC" becomes "FUNC MODULE+0xOFF". */
+	/* "MODULE+0xOFF FUNC" becomes "FUNC MODULE+0xOFF"; an unknown
+	 * function is left out. */
+	if (end - sp - 1 == 6 && memcmp(sp + 1, "<null>", 6) == 0) {
+		copy_squeezed(buf, size, p, (size_t)(sp - p));
+		return;
+	}
 	copy_squeezed(buf, size, sp + 1, (size_t)(end - sp - 1));
 	if (strlen(buf) + 2 < size) {
 		size_t o = strlen(buf);
