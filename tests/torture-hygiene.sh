@@ -15,7 +15,7 @@ case " $CFLAGS " in
 esac
 [ "$(uname -s)" = Linux ] ||
 	skip_all "only Linux lets evmm-torture adopt what a run leaves"
-for tool in bash pgrep setsid; do
+for tool in bash pgrep setsid timeout; do
 	command -v $tool >/dev/null 2>&1 || skip_all "no $tool here"
 done
 victim="$top_builddir/tests/torture_victim_fixed"
@@ -28,7 +28,9 @@ export TMPDIR
 trap 'pkill -KILL -f "$token" 2>/dev/null; rm -rf "$scratch"' EXIT
 
 # A process named NAME that sleeps: bash's exec -a sets its argv[0].
-sleeper="bash -c 'exec -a $token-\$0 sleep 300'"
+# evmm-torture waits for every process it adopts, so one it fails to
+# kill makes it hang: it gets 60 s.
+sleeper="bash -c 'exec -a $token-\$0 sleep 3600'"
 
 left() {
 	pgrep -f "$token" >/dev/null && { echo "left alive:"; pgrep -af "$token"; return 1; }
@@ -37,7 +39,7 @@ left() {
 }
 
 torture() {
-	out=$("$torture" "$@" 2>&1)
+	out=$(timeout 60 "$torture" "$@" 2>&1)
 	status=$?
 	printf '%s\n' "$out" | sed 's/^/# /'
 }
@@ -64,7 +66,7 @@ ok_if "... at every point" \
 ok_if "... and nothing of it is left" left
 
 # SIGTERM while runs are under way.
-"$torture" -j 2 --timeout=100 -- \
+timeout 60 "$torture" -j 2 --timeout=100 -- \
     sh -c "\"\$1\" || exec $sleeper term" sh "$victim" >/dev/null 2>&1 &
 pid=$!
 i=0
@@ -76,6 +78,7 @@ ok_if "runs were under way" pgrep -f "$token-term"
 kill -TERM $pid
 wait $pid
 status=$?
+# (timeout(1) passes on the status of what it ran.)
 ok_if "SIGTERM stops evmm-torture as by SIGTERM (status 143)" \
     test "$status" -eq 143
 ok_if "... after killing every run and removing its files" left
