@@ -44,6 +44,25 @@ torture() {
 	printf '%s\n' "$out" | sed 's/^/# /'
 }
 
+# What a command inherits: no signal ignored or blocked, though our own
+# caller ignores some, and no descriptor beyond 0, 1 and 2 (ls has one of
+# its own for the directory).  Otherwise it exits before the victim runs,
+# with no report.
+check='awk "/^Sig(Ign|Blk):/ && \$2 !~ /^0+\$/ { bad = 1 } END { exit bad }" /proc/self/status &&
+	[ "$(ls /proc/self/fd | wc -l)" -le 4 ] && exec "$1"'
+out=$(trap '' PIPE INT QUIT; exec 7</dev/null
+	timeout 60 "$torture" -j 2 -- sh -c "$check" sh "$victim" 2>&1)
+status=$?
+printf '%s\n' "$out" | sed 's/^/# /'
+ok_if "commands start with default signals and only descriptors 0-2" \
+    test "$status" -eq 0
+out=$(exec 7</dev/null; timeout 60 "$torture" -j 2 -- \
+	sh -c '[ -e /proc/self/fd/7 ] && exit 9; exec "$1"' sh "$victim" 2>&1)
+ok_if "... which the test can tell (a descriptor 7 of ours is not passed on)" \
+    test "$?" -eq 0
+out=$(exec 7</dev/null; sh -c '[ -e /proc/self/fd/7 ] && exit 9; exit 0')
+ok_if "... where a plain shell would pass it on" test "$?" -eq 9
+
 # Background children outlive the command, in its process group.
 torture -j 2 -- sh -c "$sleeper bg & exec \"\$1\"" sh "$victim"
 ok_if "a command with a background child passes (exit 0)" \

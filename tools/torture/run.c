@@ -482,10 +482,12 @@ child(struct point *p, const struct options *o)
 	    unsetenv("EVMM_FAULT")) != 0)
 		_exit(TORTURE_EXEC_FAILED);
 
-	/* stdin: nothing, unless one run at a time is shown; stdout:
-	 * shown with --verbose; stderr: kept, for the sanitizer's report. */
+	/* stdin: nothing, always: runs in parallel must not share it, and
+	 * one alone is not in the terminal's foreground group, where a read
+	 * would stop it.  stdout: shown with --verbose; stderr: kept, for
+	 * the sanitizer's report. */
 	fd = open("/dev/null", O_RDWR);
-	if (fd >= 0 && (o->jobs > 1 || !o->verbose))
+	if (fd >= 0)
 		dup2(fd, STDIN_FILENO);
 	if (fd >= 0 && !o->verbose)
 		dup2(fd, STDOUT_FILENO);
