@@ -39,7 +39,7 @@ left() {
 }
 
 torture() {
-	out=$(timeout 60 "$torture" "$@" 2>&1)
+	out=$(timeout -k 5 60 "$torture" "$@" 2>&1)
 	status=$?
 	printf '%s\n' "$out" | sed 's/^/# /'
 }
@@ -51,12 +51,12 @@ torture() {
 check='awk "/^Sig(Ign|Blk):/ && \$2 !~ /^0+\$/ { bad = 1 } END { exit bad }" /proc/self/status &&
 	[ "$(ls /proc/self/fd | wc -l)" -le 4 ] && exec "$1"'
 out=$(trap '' PIPE INT QUIT; exec 7</dev/null
-	timeout 60 "$torture" -j 2 -- sh -c "$check" sh "$victim" 2>&1)
+	timeout -k 5 60 "$torture" -j 2 -- sh -c "$check" sh "$victim" 2>&1)
 status=$?
 printf '%s\n' "$out" | sed 's/^/# /'
 ok_if "commands start with default signals and only descriptors 0-2" \
     test "$status" -eq 0
-out=$(exec 7</dev/null; timeout 60 "$torture" -j 2 -- \
+out=$(exec 7</dev/null; timeout -k 5 60 "$torture" -j 2 -- \
 	sh -c '[ -e /proc/self/fd/7 ] && exit 9; exec "$1"' sh "$victim" 2>&1)
 ok_if "... which the test can tell (a descriptor 7 of ours is not passed on)" \
     test "$?" -eq 0
@@ -85,7 +85,7 @@ ok_if "... at every point" \
 ok_if "... and nothing of it is left" left
 
 # SIGTERM while runs are under way.
-timeout 60 "$torture" -j 2 --timeout=100 -- \
+timeout -k 5 60 "$torture" -j 2 --timeout=100 -- \
     sh -c "\"\$1\" || exec $sleeper term" sh "$victim" >/dev/null 2>&1 &
 pid=$!
 i=0
