@@ -5,8 +5,10 @@
  * evmm-torture's parts, and what they share.  Not installed.
  *
  *   options.c   the command line
+ *   env.c       the environment every run shares: LD_PRELOAD, sanitizers
  *   run.c       starting a point, waiting for it, killing its process
- *               tree; signals, the temporary directory
+ *               tree, reading what it left; signals, the temporary
+ *               directory
  *   classify.c  what a run's end means (pure functions)
  *   group.c     grouping points into rows, point ranges (pure functions)
  *   report.c    what is printed: progress, the table, the summary
@@ -128,6 +130,12 @@ void format_ranges(struct point *const *pts, size_t n, char *buf,
 
 extern const char *progname;
 void parse_options(char **argv, struct options *o);
+
+/* --- env.c ---------------------------------------------------------------- */
+
+/* Sets what every run shares in our own environment; exits when out of
+ * memory. */
+void env_set_shared(const struct options *o);
 
 /* --- run.c ---------------------------------------------------------------- */
 
