@@ -85,6 +85,15 @@ ok_if "a crash under a shell wrapper fails the run (exit 1)" \
 ok_if "... as its signal at allocation 3, not as a pass" \
     matches "$out" -E '^3 +1  crashed \((exit 139: SIGSEGV|checker error)\)'
 
+# Options the user set are kept whole, however long, and ours follow.
+long=$(i=0; while [ $i -lt 150 ]; do printf 'verbosity=0:'; i=$((i + 1)); done)
+out=$(ASAN_OPTIONS="${long}mark=1" "$torture" -j 2 -- sh -c 'case "$ASAN_OPTIONS" in
+	'"$long"'mark=1:exitcode=96:*) exec "$1" ;; esac; exit 3' sh "$t/torture_victim_fixed" 2>&1)
+status=$?
+printf '%s\n' "$out" | sed 's/^/# /'
+ok_if "an ASAN_OPTIONS of ${#long} bytes reaches the command whole (exit 0)" \
+    test "$status" -eq 0
+
 torture -j 2 -- "$t/torture_victim_fixed"
 ok_if "the corrected twin passes (exit 0)" test "$status" -eq 0
 ok_if "... at all six points" matches "$out" -xF "$(summary 6 0 0 0)"
