@@ -152,7 +152,8 @@ run_all(struct point *points, size_t n, const struct options *o)
 			failing++;
 		if (o->verbose)
 			report_point(p);
-		report_progress(done, n, failing, 0);
+		else
+			report_progress(done, n, failing, 0);
 	}
 	free(running);
 }
@@ -202,7 +203,8 @@ site_at(struct per_site *ps, unsigned long k, const struct options *o,
 			ps->failing++;
 		if (o->verbose)
 			report_point(p);
-		report_progress(k, total, ps->failing, 0);
+		else
+			report_progress(k, total, ps->failing, 0);
 	}
 	return ps->points[ps->index[k] - 1].caller;
 }
@@ -302,7 +304,9 @@ main(int argc, char **argv)
 		if (ps.points == NULL || ps.index == NULL)
 			run_out_of_memory();
 		run_per_site(&ps, allocations, &o);
-		report_progress(allocations, allocations, ps.failing, 1);
+		if (!o.verbose)
+			report_progress(allocations, allocations, ps.failing,
+			    1);
 		points = ps.points;
 		n = ps.n;
 		for (i = 0; i < RECENT; i++)
