@@ -55,6 +55,18 @@ torture --preload="$top_builddir/.libs/$lib" -- true
 ok_if "0 allocations is not a pass (exit 1)" test "$status" -eq 1
 ok_if "... it says nothing was tested" \
     matches "$out" -F 'makes 0 allocations through libevmm: nothing was tested'
+# --preload goes first, after a sanitizer's runtime the user put first
+# (ld.so says it cannot find these two, and goes on).
+pre="$top_builddir/.libs/$lib"
+out=$(LD_PRELOAD="/nonexistent/libasan.so.8 /nonexistent/libuser.so" \
+    "$torture" -j 2 --preload="$pre" -- sh -c 'case "$LD_PRELOAD" in
+	"/nonexistent/libasan.so.8 $2 /nonexistent/libuser.so") exec "$1" ;;
+	esac; exit 3' sh "$t/torture_victim_fixed" "$pre" 2>&1)
+status=$?
+printf '%s\n' "$out" | sed 's/^/# /'
+ok_if "--preload: LD_PRELOAD is ASan's runtime, libevmm, the user's (exit 0)" \
+    test "$status" -eq 0
+
 torture -- sh -c 'kill -SEGV $$'
 ok_if "a command that crashes with no failure injected fails (exit 1)" \
     test "$status" -eq 1
