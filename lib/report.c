@@ -38,6 +38,7 @@
 #include "event2/evmm_debug.h"
 #include "atomic-internal.h"
 #include "report-internal.h"
+#include "report-keys.h"
 
 /* Where the platform lacks them (Windows), what they guard against does
  * not arise there either. */
@@ -306,25 +307,25 @@ format_report(struct evmm_text *t)
 
 	t->len = 0;
 	evmm_stats_get(&s, sizeof(s));
-	key(t, "allocations", evmm_instr_allocations_());
-	key(t, "malloc_calls", s.malloc_calls);
-	key(t, "calloc_calls", s.calloc_calls);
-	key(t, "strdup_calls", s.strdup_calls);
-	key(t, "realloc_calls", s.realloc_calls);
-	key(t, "free_calls", s.free_calls);
-	key(t, "injected_failures", s.injected_failures);
-	key(t, "real_failures", s.real_failures);
-	key(t, "live_blocks", s.live_blocks);
+	key(t, EVMM_REPORT_ALLOCATIONS, evmm_instr_allocations_());
+	key(t, EVMM_REPORT_MALLOC_CALLS, s.malloc_calls);
+	key(t, EVMM_REPORT_CALLOC_CALLS, s.calloc_calls);
+	key(t, EVMM_REPORT_STRDUP_CALLS, s.strdup_calls);
+	key(t, EVMM_REPORT_REALLOC_CALLS, s.realloc_calls);
+	key(t, EVMM_REPORT_FREE_CALLS, s.free_calls);
+	key(t, EVMM_REPORT_INJECTED_FAILURES, s.injected_failures);
+	key(t, EVMM_REPORT_REAL_FAILURES, s.real_failures);
+	key(t, EVMM_REPORT_LIVE_BLOCKS, s.live_blocks);
 	if (s.bytes_known) {
-		key(t, "live_bytes", s.live_bytes);
-		key(t, "peak_bytes", s.peak_bytes);
+		key(t, EVMM_REPORT_LIVE_BYTES, s.live_bytes);
+		key(t, EVMM_REPORT_PEAK_BYTES, s.peak_bytes);
 	}
 	info.size = sizeof(info);
 	if (evmm_fault_first(&info) == 1) {
-		key(t, "first_injected_call", info.call);
-		evmm_text_str_(t, "first_injected_entry=");
+		key(t, EVMM_REPORT_FIRST_INJECTED_CALL, info.call);
+		evmm_text_str_(t, EVMM_REPORT_FIRST_INJECTED_ENTRY "=");
 		evmm_text_str_(t, info.entry);
-		evmm_text_str_(t, "\nfirst_injected_caller=");
+		evmm_text_str_(t, "\n" EVMM_REPORT_FIRST_INJECTED_CALLER "=");
 		describe_call_site(t, info.caller);
 		evmm_text_str_(t, "\n");
 	}

@@ -48,11 +48,36 @@ ok_if "a command that cannot run fails (exit 1)" test "$status" -eq 1
 torture -- true
 ok_if "a command without libevmm fails (exit 1)" \
     test "$status" -eq 1 -a -n "$(printf '%s' "$out" | grep 'made no report')"
+ok_if "... and the hint names the likely causes" \
+    matches "$out" -F -- '-levent -levmm'
+lib=$(sed -n "s/^dlname='\(.*\)'\$/\1/p" "$top_builddir/lib$EVMM_NAME.la")
+torture --preload="$top_builddir/.libs/$lib" -- true
+ok_if "0 allocations is not a pass (exit 1)" test "$status" -eq 1
+ok_if "... it says nothing was tested" \
+    matches "$out" -F 'makes 0 allocations through libevmm: nothing was tested'
+# --preload goes first, after a sanitizer's runtime the user put first
+# (ld.so says it cannot find these two, and goes on).
+pre="$top_builddir/.libs/$lib"
+out=$(LD_PRELOAD="/nonexistent/libasan.so.8 /nonexistent/libuser.so" \
+    "$torture" -j 2 --preload="$pre" -- sh -c 'case "$LD_PRELOAD" in
+	"/nonexistent/libasan.so.8 $2 /nonexistent/libuser.so") exec "$1" ;;
+	esac; exit 3' sh "$t/torture_victim_fixed" "$pre" 2>&1)
+status=$?
+printf '%s\n' "$out" | sed 's/^/# /'
+ok_if "--preload: LD_PRELOAD is ASan's runtime, libevmm, the user's (exit 0)" \
+    test "$status" -eq 0
+
+torture -- sh -c 'kill -SEGV $$'
+ok_if "a command that crashes with no failure injected fails (exit 1)" \
+    test "$status" -eq 1
+ok_if "... and the crash is named" \
+    matches "$out" -F 'crashed (signal 11, SIGSEGV) with no failure injected'
 
 torture -j 2 -- "$t/torture_victim"
 ok_if "the missing NULL check fails the run (exit 1)" test "$status" -eq 1
-ok_if "... it is reported at allocation 3, as a crash" \
-    matches "$out" -E '^ +3  crashed \(signal'
+# A signal, SIGSEGV; or SIGABRT from UBSan's null-pointer check.
+ok_if "... it is reported at allocation 3, as a crash, in a row of one" \
+    matches "$out" -E '^3 +1  crashed \(signal [0-9]+, SIG(SEGV|ABRT)\)'
 ok_if "... and no other point fails" matches "$out" -xF "$(summary 5 1 0 0)"
 # The caller is known when event_mm_malloc_() reaches the allocator by a
 # tail call: not at -O0, nor under ThreadSanitizer, whose function-exit
@@ -61,8 +86,25 @@ case $EVMM_TAIL_CALLS in
 no)
 	skip "... with the entry point and the caller" "no tail calls here" ;;
 *)	ok_if "... with the entry point and the caller" \
-	    matches "$out" -E '^ +3  crashed.* malloc +.*torture_victim' ;;
+	    matches "$out" -E '^3 +1  crashed.* malloc +.*torture_victim' ;;
 esac
+
+# A shell reports its child's death by SIGSEGV as exit 139.
+torture -j 2 -- sh -c '"$1"; exit $?' sh "$t/torture_victim"
+ok_if "a crash under a shell wrapper fails the run (exit 1)" \
+    test "$status" -eq 1
+# (A sanitizer's report through the shell's stderr says it first.)
+ok_if "... as its signal at allocation 3, not as a pass" \
+    matches "$out" -E '^3 +1  crashed \((exit 139: SIGSEGV|checker error)\)'
+
+# Options the user set are kept whole, however long, and ours follow.
+long=$(i=0; while [ $i -lt 150 ]; do printf 'verbosity=0:'; i=$((i + 1)); done)
+out=$(ASAN_OPTIONS="${long}mark=1" "$torture" -j 2 -- sh -c 'case "$ASAN_OPTIONS" in
+	'"$long"'mark=1:exitcode=96:*) exec "$1" ;; esac; exit 3' sh "$t/torture_victim_fixed" 2>&1)
+status=$?
+printf '%s\n' "$out" | sed 's/^/# /'
+ok_if "an ASAN_OPTIONS of ${#long} bytes reaches the command whole (exit 0)" \
+    test "$status" -eq 0
 
 torture -j 2 -- "$t/torture_victim_fixed"
 ok_if "the corrected twin passes (exit 0)" test "$status" -eq 0

@@ -1,0 +1,34 @@
+/*
+ * Copyright (c) 2026 The libevmm authors.  See COPYING (BSD 3-clause).
+ */
+/*
+ * The keys of the report file that EVMM_REPORT names: a protocol between
+ * the library (lib/report.c writes it) and evmm-torture (reads it).
+ * Defined once here so the two cannot drift apart.  Not installed.
+ *
+ * The file holds one "key=value" line per key, in no promised order;
+ * a reader ignores keys it does not know.
+ */
+#ifndef EVMM_REPORT_KEYS_H_INCLUDED_
+#define EVMM_REPORT_KEYS_H_INCLUDED_
+
+/* Allocations numbered since the fault specification was set. */
+#define EVMM_REPORT_ALLOCATIONS		"allocations"
+#define EVMM_REPORT_MALLOC_CALLS	"malloc_calls"
+#define EVMM_REPORT_CALLOC_CALLS	"calloc_calls"
+#define EVMM_REPORT_STRDUP_CALLS	"strdup_calls"
+#define EVMM_REPORT_REALLOC_CALLS	"realloc_calls"
+#define EVMM_REPORT_FREE_CALLS		"free_calls"
+#define EVMM_REPORT_INJECTED_FAILURES	"injected_failures"
+#define EVMM_REPORT_REAL_FAILURES	"real_failures"
+#define EVMM_REPORT_LIVE_BLOCKS		"live_blocks"
+/* Only when the block sizes are known. */
+#define EVMM_REPORT_LIVE_BYTES		"live_bytes"
+#define EVMM_REPORT_PEAK_BYTES		"peak_bytes"
+/* Only once a failure was injected: its number, entry point and call
+ * site ("file+0xoffset (symbol)"). */
+#define EVMM_REPORT_FIRST_INJECTED_CALL	"first_injected_call"
+#define EVMM_REPORT_FIRST_INJECTED_ENTRY "first_injected_entry"
+#define EVMM_REPORT_FIRST_INJECTED_CALLER "first_injected_caller"
+
+#endif /* EVMM_REPORT_KEYS_H_INCLUDED_ */

@@ -1,0 +1,142 @@
+/*
+ * Copyright (c) 2026 The libevmm authors.  See COPYING (BSD 3-clause).
+ */
+/*
+ * What evmm-torture prints: a progress bar on a terminal, each point with
+ * --verbose, then one table row per group of failing points and a
+ * summary.  Each failing point appears once, in one row.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "torture.h"
+
+void
+report_progress(size_t done, size_t total, size_t failing, int force)
+{
+	static int tty = -1;
+	static size_t drawn = (size_t)-1;
+	int width = 40, filled;
+
+	if (tty < 0)
+		tty = isatty(STDERR_FILENO);
+	if (!tty || total == 0 || (done == drawn && !force))
+		return;
+	drawn = done;
+	filled = (int)(done * (size_t)width / total);
+	fprintf(stderr, "\r[%.*s%*s] %zu/%zu points, %zu failing",
+	    filled, "########################################",
+	    width - filled, "", done, total, failing);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+void
+report_point(const struct point *p)
+{
+	printf("point %lu: %s, at %s from %s", p->nth, p->result, p->entry,
+	    p->caller);
+	if (strcmp(p->crash, "-") != 0)
+		printf(", %s %s", p->verdict.outcome == CANNOT_RUN ? "because" :
+		    "crash site", p->crash);
+	printf("\n");
+	fflush(stdout);
+}
+
+static int
+failing(const struct point *p)
+{
+	return p->verdict.outcome != PASSED &&
+	    p->verdict.outcome != NOT_REACHED;
+}
+
+size_t
+report_table(struct point *points, size_t n)
+{
+	struct point **pts;
+	size_t *starts, i, nf = 0, rows, r;
+	char ranges[128];
+
+	pts = malloc((n > 0 ? n : 1) * sizeof(*pts));
+	starts = malloc((n > 0 ? n : 1) * sizeof(*starts));
+	if (pts == NULL || starts == NULL) {
+		free(pts);
+		free(starts);
+		run_out_of_memory();
+	}
+	for (i = 0; i < n; i++)
+		if (failing(&points[i]))
+			pts[nf++] = &points[i];
+	rows = group_points(pts, nf, starts);
+	if (rows > 0) {
+		printf("\n%-12s %5s  %-30s %-7s %s\n", "points", "count",
+		    "result", "entry", "allocation site");
+		for (r = 0; r < rows; r++) {
+			size_t end = r + 1 < rows ? starts[r + 1] : nf;
+			const struct point *p = pts[starts[r]];
+
+			format_ranges(pts + starts[r], end - starts[r], ranges,
+			    sizeof(ranges));
+			printf("%-12s %5zu  %-30s %-7s %s\n", ranges,
+			    end - starts[r], p->result, p->entry, p->caller);
+			if (strcmp(p->crash, "-") != 0)
+				printf("%-12s %5s  %s %s\n", "", "",
+				    p->verdict.outcome == CANNOT_RUN ?
+				    "because" : "crash site", p->crash);
+		}
+		printf("\n");
+	}
+	free(pts);
+	free(starts);
+	return rows;
+}
+
+/* How many different crash sites the crashed points have, of those
+ * whose site is known. */
+static size_t
+crash_sites(const struct point *points, size_t n)
+{
+	const char **seen;
+	size_t i, j, k = 0;
+
+	seen = malloc((n > 0 ? n : 1) * sizeof(*seen));
+	if (seen == NULL)
+		run_out_of_memory();
+	for (i = 0; i < n; i++) {
+		if (points[i].verdict.outcome != CRASHED ||
+		    strcmp(points[i].crash, "-") == 0)
+			continue;
+		for (j = 0; j < k; j++)
+			if (strcmp(seen[j], points[i].crash) == 0)
+				break;
+		if (j == k)
+			seen[k++] = points[i].crash;
+	}
+	free(seen);
+	return k;
+}
+
+void
+report_summary(const struct point *points, size_t n,
+    unsigned long allocations, int per_site)
+{
+	size_t counts[OUTCOME_COUNT] = { 0 }, i, sites;
+
+	for (i = 0; i < n; i++)
+		counts[points[i].verdict.outcome]++;
+	printf("%s: %zu point%s: %zu passed, %zu crashed, %zu hung, %zu "
+	    "leaked, %zu not reached, %zu could not run\n", progname, n,
+	    n == 1 ? "" : "s", counts[PASSED], counts[CRASHED], counts[HUNG],
+	    counts[LEAKED], counts[NOT_REACHED], counts[CANNOT_RUN]);
+	if (per_site)
+		printf("%s: --per-site ran %zu of %lu allocations\n", progname,
+		    n, allocations);
+	sites = crash_sites(points, n);
+	if (sites > 0)
+		printf("%s: %zu distinct crash site%s\n", progname, sites,
+		    sites == 1 ? "" : "s");
+}

@@ -1,0 +1,176 @@
+/*
+ * Copyright (c) 2026 The libevmm authors.  See COPYING (BSD 3-clause).
+ */
+/*
+ * evmm-torture's parts, and what they share.  Not installed.
+ *
+ *   options.c   the command line
+ *   env.c       the environment every run shares: LD_PRELOAD, sanitizers
+ *   run.c       starting a point, waiting for it, killing its process
+ *               tree, reading what it left; signals, the temporary
+ *               directory
+ *   classify.c  what a run's end means (pure functions)
+ *   group.c     grouping points into rows, point ranges (pure functions)
+ *   report.c    what is printed: progress, the table, the summary
+ *   main.c      the counting run, the schedule of points, the exit status
+ */
+#ifndef EVMM_TORTURE_H_INCLUDED_
+#define EVMM_TORTURE_H_INCLUDED_
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define TORTURE_EXIT_USAGE 2
+/* The exit statuses the sanitizers and valgrind are told to use for an
+ * error and for a leak.  A command that exits with one of them on its own
+ * is not misread: the sanitizer's log must say so too. */
+#define TORTURE_SANITIZER_STATUS 96
+#define TORTURE_LEAK_STATUS 97
+/* What the child exits with when exec fails, as a shell does. */
+#define TORTURE_EXEC_FAILED 127
+
+enum leak_check { LEAK_NONE, LEAK_ASAN, LEAK_VALGRIND };
+
+struct options {
+	long jobs;
+	long timeout;		/* seconds */
+	long max_points;	/* 0: all */
+	enum leak_check leaks;
+	int verbose;
+	int per_site;
+	const char *preload;	/* the library to preload, or NULL */
+	char **command;
+};
+
+/* --- classify.c ----------------------------------------------------------- */
+
+enum outcome {
+	PASSED, CRASHED, HUNG, LEAKED, NOT_REACHED, CANNOT_RUN,
+	OUTCOME_COUNT
+};
+
+/* Everything known about how one run ended. */
+struct run_facts {
+	int status;		/* the wait status */
+	int timed_out;		/* killed by evmm-torture at the timeout */
+	int injected;		/* a failure was asked for (not the count) */
+	int reported;		/* the library wrote a report */
+	int reached;		/* ... naming an injected failure */
+	enum leak_check leaks;
+	int sanitizer_error;	/* the sanitizer's or valgrind's log has an error */
+	int sanitizer_leak;	/* ... has a leak */
+	int base_exit_zero;	/* the counting run exited 0 */
+};
+
+/* How the verdict was reached, for its description. */
+enum verdict_how {
+	BY_EXIT,		/* status: the exit status */
+	BY_SIGNAL,		/* signal: the signal that ended the command */
+	BY_SHELL_STATUS,	/* signal: exit 128+signal, a shell's report */
+	BY_SANITIZER,		/* the sanitizer's or valgrind's error */
+	BY_TIMEOUT,
+	BY_LEAK_REPORT,
+	BY_NO_REPORT
+};
+
+struct verdict {
+	enum outcome outcome;
+	enum verdict_how how;
+	int signal;
+	int status;		/* exit status, for BY_EXIT */
+};
+
+extern const char *const outcome_names[OUTCOME_COUNT];
+
+void classify(const struct run_facts *f, struct verdict *v);
+/* "crashed (signal 11, SIGSEGV)", "passed (exit 1)", ... */
+void describe_verdict(const struct verdict *v, char *buf, size_t size);
+/* "SIGSEGV", or "SIG42" for one without a name here. */
+const char *signal_name(int sig, char *buf, size_t size);
+/* Whether a signal a command dies of means it hung: its own watchdog. */
+int signal_means_hang(int sig);
+/* From a sanitizer's or valgrind's log text: whether it reports an error
+ * or a leak, and the crash site: the first frame of the first error's
+ * stack outside libevmm, the C library and the checker itself, as
+ * "symbol module+0xoffset" (ASan) or "symbol (file:line)" /
+ * "symbol (in module)" (valgrind).  buf is "-" when none is found. */
+void scan_checker_log(const char *log, enum leak_check how, int *error,
+    int *leak, char *site, size_t size);
+
+/* --- the points ----------------------------------------------------------- */
+
+struct point {
+	unsigned long nth;	/* the allocation that fails; 0: none */
+	pid_t pid;		/* while it runs */
+	int ended;		/* reaped, not yet handed back by run_wait() */
+	double deadline;
+	int status;		/* the wait status */
+	int timed_out;
+	struct verdict verdict;
+	char result[64];	/* describe_verdict() */
+	char entry[16];		/* "-" when unknown */
+	char caller[256];	/* the allocation site */
+	/* Where it crashed ("-": not known); for "could not run", why. */
+	char crash[256];
+};
+
+/* --- group.c -------------------------------------------------------------- */
+
+/* Sorts pts so that points with the same result, allocation site and
+ * crash site are next to each other, ordered by their first point, and
+ * writes in starts[] where each group begins; returns how many groups.
+ * starts has room for n entries. */
+size_t group_points(struct point **pts, size_t n, size_t *starts);
+/* "3-7,12": the numbers of the n points, in order, as ranges.  Cut with
+ * ",..." when buf is too small. */
+void format_ranges(struct point *const *pts, size_t n, char *buf,
+    size_t size);
+
+/* --- options.c ------------------------------------------------------------ */
+
+extern const char *progname;
+void parse_options(char **argv, struct options *o);
+
+/* --- env.c ---------------------------------------------------------------- */
+
+/* Sets what every run shares in our own environment; exits when out of
+ * memory. */
+void env_set_shared(const struct options *o);
+
+/* --- run.c ---------------------------------------------------------------- */
+
+/* Makes the temporary directory, the signal handling and (Linux) the
+ * subreaper.  Exits 1 with a message on failure. */
+void run_init(const struct options *o);
+/* Starts p's command: 0, or -1 with errno EAGAIN when no process can be
+ * made now (try again once a run ends).  Exits on other errors. */
+int run_start(struct point *p, const struct options *o);
+/* Waits until one of the n running points ends or times out, kills what
+ * is left of its process tree, and returns it.  On SIGINT, SIGTERM or
+ * SIGHUP it kills every run, removes the temporary directory and dies of
+ * the same signal. */
+struct point *run_wait(struct point **running, size_t n,
+    const struct options *o);
+/* Reads the point's report and checker log, classifies it, removes them. */
+void run_finish(struct point *p, const struct options *o, int base_exit_zero,
+    unsigned long *allocations);
+/* Kills every process left, removes the temporary directory. */
+void run_cleanup(void);
+/* Prints "evmm-torture: out of memory", cleans up, exits 1. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noreturn))
+#endif
+void run_out_of_memory(void);
+/* Whether the counting run wrote a report. */
+extern int run_base_reported;
+
+/* --- report.c ------------------------------------------------------------- */
+
+void report_progress(size_t done, size_t total, size_t failing, int force);
+void report_point(const struct point *p);
+/* The table of failing points, grouped; returns the number of rows. */
+size_t report_table(struct point *points, size_t n);
+void report_summary(const struct point *points, size_t n,
+    unsigned long allocations, int per_site);
+
+#endif /* EVMM_TORTURE_H_INCLUDED_ */
