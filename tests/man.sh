@@ -29,6 +29,78 @@ for page in "$man"/*.[13]; do
 	fi
 done
 
+# --- One layout, links both ways ---------------------------------------------
+
+# The sections every page has, in this order, with the optional ones
+# allowed where man-pages(7) puts them.  Section 3 pages, the overview
+# libevmm(3) included, share one layout; evmm-torture(1) is a command and
+# follows the layout of section 1.
+layout3='NAME LIBRARY SYNOPSIS DESCRIPTION RETURN_VALUE ERRORS ENVIRONMENT? FILES? ATTRIBUTES VARIANTS NOTES? CAVEATS? BUGS? EXAMPLES SEE_ALSO'
+layout1='NAME SYNOPSIS DESCRIPTION OPTIONS? EXIT_STATUS ENVIRONMENT? FILES? VARIANTS? NOTES? CAVEATS? BUGS? EXAMPLES SEE_ALSO'
+
+# follows_layout PAGE LAYOUT: the page's .SH headings against LAYOUT.
+follows_layout() {
+	sections=$(sed -n 's/^\.SH "*\([^"]*\)"*$/\1/p' "$1" | tr ' ' _)
+	printf '# sections: %s\n' "$(echo $sections)"
+	set -- $2
+	for s in $sections; do
+		while [ $# -gt 0 ]; do
+			want=$1
+			shift
+			case $want in
+			"$s"|"$s?") continue 2 ;;
+			*\?) ;;
+			*) echo "# $s found where $want was expected"; return 1 ;;
+			esac
+		done
+		echo "# $s is out of order or not a section of this layout"
+		return 1
+	done
+	for want in "$@"; do
+		case $want in *\?) ;; *) echo "# no $want"; return 1 ;; esac
+	done
+}
+for page in "$man"/*.[13]; do
+	case $page in *.1) layout=$layout1 ;; *) layout=$layout3 ;; esac
+	ok_if "man/${page##*/} has the sections of its layout, in order" \
+	    follows_layout "$page" "$layout"
+done
+
+# names_of PAGE: the names PAGE documents (its NAME section), as name.N.
+names_of() {
+	sed -n '/^\.SH NAME/,/^\.SH/{/^\.SH/d;p;}' "$1" | tr '\n' ' ' |
+	    sed -e 's/\\-.*//' -e 's/\\//g' | tr ', ' '\n\n' | sed '/^$/d' |
+	    sed "s/\$/.${1##*.}/"
+}
+# links PAGE: what PAGE's SEE ALSO names, as name.N.
+links() {
+	sed -n '/^\.SH "*SEE ALSO/,/^\.SH/{/^\.BR /p;}' "$1" |
+	    sed -e 's/\\-/-/g' -e 's/\\//g' |
+	    sed -n 's/^\.BR \([A-Za-z0-9_.-]*\) (\([0-9]\)).*/\1.\2/p'
+}
+# page_of NAME.N: the page of ours that documents NAME.N, if any.
+page_of() {
+	for p in "$man"/*.[13]; do
+		if names_of "$p" | grep -qxF "$1"; then
+			echo "$p"
+			return
+		fi
+	done
+}
+# links_to FROM TO: whether page TO's SEE ALSO names one of FROM's names.
+links_to() {
+	printf '# %s names: %s\n' "${2##*/}" "$(links "$2" | tr '\n' ' ')"
+	links "$2" | grep -qxF "$(names_of "$1")"
+}
+for page in "$man"/*.[13]; do
+	for target in $(links "$page"); do
+		to=$(page_of "$target")
+		[ -n "$to" ] && [ "$to" != "$page" ] || continue
+		ok_if "man/${to##*/} links back to man/${page##*/}" \
+		    links_to "$page" "$to"
+	done
+done
+
 # --- Every public name has a page -----------------------------------------
 
 # The names a page documents: its NAME section, up to the "\-".
@@ -51,6 +123,16 @@ macros=$(sed -n \
 	bail_out "found no public names in the headers or export list"
 for name in $functions $macros; do
 	ok_if "$name is documented in man/" matches "$named" -xF "$name"
+done
+
+# libevmm(3) is the index: it names every header, function and macro.
+overview=$(sed -e 's/\\-/-/g' -e 's/\\//g' "$man/libevmm.3")
+for header in $headers; do
+	h=event2/${header##*/}
+	ok_if "libevmm(3) names <$h>" matches "$overview" -F "$h"
+done
+for name in $functions $macros; do
+	ok_if "libevmm(3) names $name" matches "$overview" -w -F "$name"
 done
 
 # --- Prototypes match the headers -------------------------------------------
@@ -86,7 +168,7 @@ lib=$top_builddir/lib$EVMM_NAME.la
 for page in "$man"/*.3; do
 	base=${page##*/}
 	base=${base%.3}
-	sed -n '/^\.SH EXAMPLE/,/^\.SH/{/^\.EX/,/^\.EE/p;}' "$page" |
+	sed -n '/^\.SH EXAMPLES/,/^\.SH/{/^\.EX/,/^\.EE/p;}' "$page" |
 	    sed -e '/^\.E[XE]$/d' -e 's/\\e/\\/g' -e 's/\\-/-/g' \
 	    >"$scratch/$base.c"
 	[ -s "$scratch/$base.c" ] || {
