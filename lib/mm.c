@@ -638,6 +638,10 @@ checked_table(int k, struct evmm_table *want)
 	want->checked = a;
 }
 
+static void *table_malloc(size_t sz, void *t);
+static void *table_realloc(void *ptr, size_t sz, void *t);
+static void table_free(void *ptr, void *t);
+
 int
 evmm_set_allocator(const struct evmm_allocator *a)
 {
@@ -660,6 +664,16 @@ evmm_set_allocator(const struct evmm_allocator *a)
 	 * that changes the trampolines. */
 	copy.size = sizeof(copy);
 	copy.flags &= EVMM_ALLOCATOR_FREE_KEEPS_ERRNO;
+	/* What evmm_get_allocator() said of the C library or of classic
+	 * hooks: installing it again installs that table itself, so that a
+	 * wrapper built on it can be removed. */
+	if (copy.malloc_fn == table_malloc &&
+	    copy.realloc_fn == table_realloc && copy.free_fn == table_free) {
+		lock_setters();
+		err = install(copy.ctx, wraps ? WRAP : REPLACE);
+		unlock_setters();
+		goto out;
+	}
 	if (copy.malloc_fn == NULL && copy.realloc_fn == NULL &&
 	    copy.free_fn == NULL && copy.calloc_fn == NULL &&
 	    copy.size_fn == NULL) {

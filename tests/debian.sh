@@ -50,7 +50,7 @@ multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null)
 libdir=/usr/lib/$multiarch
 packages=$(sed -n 's/^Package: *//p' "$debian/control")
 # The runtime packages are the ones with a .symbols file, whose first
-# line names the SONAME and the package: "libevmm.so.0 libevmm0 #MINVER#".
+# line names the SONAME and the package: "libevmm.so.1 libevmm1 #MINVER#".
 runtime=$(for f in "$debian"/*.symbols; do sed -n '1s/^\([^ ]*\) \([^ ]*\) .*/\1:\2/p' "$f"; done)
 dev=$(printf '%s\n' $packages | grep -e '-dev$')
 tool=$(cd "$debian" && grep -l '^usr/bin/' *.install | sed 's/\.install$//')

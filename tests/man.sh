@@ -69,7 +69,7 @@ done
 # names_of PAGE: the names PAGE documents (its NAME section), as name.N.
 names_of() {
 	sed -n '/^\.SH NAME/,/^\.SH/{/^\.SH/d;p;}' "$1" | tr '\n' ' ' |
-	    sed -e 's/\\-.*//' -e 's/\\//g' | tr ', ' '\n\n' | sed '/^$/d' |
+	    sed -e 's/ \\- .*//' -e 's/\\//g' | tr ', ' '\n\n' | sed '/^$/d' |
 	    sed "s/\$/.${1##*.}/"
 }
 # links PAGE: what PAGE's SEE ALSO names, as name.N.
@@ -127,9 +127,12 @@ done
 
 # libevmm(3) is the index: it names every header, function and macro.
 overview=$(sed -e 's/\\-/-/g' -e 's/\\//g' "$man/libevmm.3")
-for header in $headers; do
-	h=event2/${header##*/}
-	ok_if "libevmm(3) names <$h>" matches "$overview" -F "$h"
+# The installed headers: those in include/, the generated ones by the
+# names of their templates.
+for header in $headers event-config.h.in; do
+	h=${header##*/}
+	h=event2/${h%.in}
+	ok_if "libevmm(3) names <$h>" matches "$overview" -F "<$h>"
 done
 for name in $functions $macros; do
 	ok_if "libevmm(3) names $name" matches "$overview" -w -F "$name"

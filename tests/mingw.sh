@@ -132,9 +132,9 @@ for variant in default nomm; do
 	run=$b/run
 	mkdir -p "$run" || bail_out "cannot make $run"
 	for f in "$dll" "$b"/*.exe; do [ ! -f "$f" ] || cp "$f" "$run/"; done
-	ok_if "$variant: the consumer runs under wine with lib$name-0.dll" \
+	ok_if "$variant: the consumer runs under wine with ${dll##*/}" \
 	    on_wine "$run/consumer.exe"
-	rm -f "$run/lib$name-0.dll"
+	rm -f "$run/${dll##*/}"
 	ok_if "$variant: without the DLL beside it, it does not start" \
 	    fails_on_wine "$run/consumer.exe"
 	ok_if "$variant: the static consumer runs under wine without any DLL" \

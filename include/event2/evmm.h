@@ -265,7 +265,11 @@ struct evmm_allocator {
  * wraps is accepted in its place (unwrapping), since every block the
  * wrapper made is that allocator's; that one then wraps what it wrapped
  * before, if anything, so a chain of wrappers comes off in the reverse
- * order of going on, and out of order is refused.  In short, call it
+ * order of going on, and out of order is refused.  What
+ * evmm_get_allocator() reported may be passed back as it is: for the C
+ * library or hooks installed with event_set_mem_functions(), that
+ * installs them again, so a wrapper built on them comes off too.  In
+ * short, call it
  * before the program's first allocation through libevmm, or install only
  * wrappers and remove them in reverse order.
  *
