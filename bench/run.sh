@@ -215,7 +215,10 @@ if [ "$MM_REPLACEMENT" = yes ]; then
 		verdict "hook, evmm-$m: $v instructions per pair (target <= ref3-hook: $ref3_hook_ir)" \
 		    "$(cmp "$v <= $ref3_hook_ir")"
 	done
-	for m in evmm evmm_classic evmm_checked evmm_keeperrno; do
+	d=$(awk -v a="$evmm_stats_ir" -v l="$base_ir" 'BEGIN { printf "%+.2f", a - l }')
+	verdict "statistics on, evmm-stats: $d instructions per pair above libc (target <= +60.00)" \
+	    "$(cmp "$d <= 60")"
+	for m in evmm evmm_classic evmm_checked evmm_keeperrno evmm_stats; do
 		eval "x1=\$${m}_x1 x2=\$${m}_x2"
 		r=$(awk -v x1="$x1" -v x2="$x2" 'BEGIN { printf "%.3f", x2 / x1 }')
 		verdict "2 threads, $(echo $m | tr _ -): ratio to libc $r times the 1-thread one (target <= 1.10)" \
