@@ -86,8 +86,16 @@ else
 fi
 
 torture -j 2 --preload --per-site -- "$prog"
-ok_if "--per-site runs fewer points and still finds libevent's crash" \
-    matches "$out" -F '(evbuffer_add_cb)'
+# --per-site tells sites apart by the caller fault injection reports,
+# which for malloc and realloc is exact only when libevmm reaches the
+# allocator by a tail call (configure's answer, in EVMM_TAIL_CALLS):
+# without, every malloc's site is the same place inside libevmm.
+case $EVMM_TAIL_CALLS in
+no)	skip "--per-site runs fewer points and still finds libevent's crash" \
+	    "no tail calls in this build, so no malloc call sites to tell apart" ;;
+*)	ok_if "--per-site runs fewer points and still finds libevent's crash" \
+	    matches "$out" -F '(evbuffer_add_cb)' ;;
+esac
 ok_if "... and says how many it ran" \
     matches "$out" -E "^evmm-torture: --per-site ran [0-9]+ of $count allocations\$"
 ok_if "... and nothing is left behind" left
