@@ -116,6 +116,6 @@ fuzz fault_spec "$seconds" "$fz/corpus/fault_spec" "$fz/fault_spec.dict" -- \
     "$fz/fuzz_fault_spec.c" "$fz/reference.c" "$lib/parse.c"
 fuzz fault_set "$seconds" "$fz/corpus/fault_spec" "$fz/fault_spec.dict" -- \
     "$fz/fuzz_fault_set.c" "$fz/reference.c" "$lib/mm.c" \
-    "$lib/instrument.c" "$lib/parse.c" "$lib/version.c"
+    "$lib/instrument.c" "$lib/parse.c" "$lib/report.c" "$lib/version.c"
 fuzz stats_switch $(( (seconds + 4) / 5 )) "$fz/corpus/stats_switch" -- \
     "$fz/fuzz_stats_switch.c" "$fz/reference.c" "$lib/parse.c"
