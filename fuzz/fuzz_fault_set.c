@@ -70,6 +70,7 @@ refused(const char *s)
 	struct evmm_fault_info info;
 	int rc;
 
+	info.size = sizeof(info);
 	/* A known state with a failure reported: window=2-3 after one
 	 * allocation fails allocation 2 now and 3 next. */
 	EXPECT(evmm_fault_set("window=2-3") == 0, "window=2-3 refused");
@@ -91,6 +92,7 @@ accepted(const char *s, const struct ref_spec *r)
 	int rc, i;
 
 	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
 	info.entry = "none";
 
 	EXPECT(evmm_fault_set("nth=1") == 0 && failures_in(1) == 0x1,
@@ -117,7 +119,7 @@ accepted(const char *s, const struct ref_spec *r)
 		continue;
 	EXPECT(evmm_fault_first(&info) == 1 && info.call == lowest + 1 &&
 	    strcmp(info.entry, "malloc") == 0,
-	    "first failure reported as %lu (%s), not %u (malloc)",
+	    "first failure reported as %llu (%s), not %u (malloc)",
 	    info.call, info.entry, lowest + 1);
 }
 

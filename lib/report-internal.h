@@ -21,13 +21,27 @@ struct evmm_text {
 	size_t len;
 };
 
+/* What an escaped string leaves free at the end of the buffer, for the
+ * text that ends its line: whatever a message or report line holds after
+ * its first escaped string (fixed text, numbers, the "..." of later ones
+ * cut at once) must fit in it. */
+#define EVMM_TEXT_TAIL 512
+
 void evmm_text_str_(struct evmm_text *t, const char *s);
 /* s, with control characters and backslashes as \xHH and \\, so that a
  * file name (which the caller may choose) cannot end a line or drive a
- * terminal. */
+ * terminal.  A string that would leave less than EVMM_TEXT_TAIL bytes
+ * free is cut before the first character that would, never inside an
+ * escape, and "..." marks the cut: the message or report line it is in
+ * still ends, with its newline. */
 void evmm_text_escaped_(struct evmm_text *t, const char *s);
 void evmm_text_u64_(struct evmm_text *t, uint64_t n);
 void evmm_text_hex_(struct evmm_text *t, uint64_t n);
+/* Where the call that returned to an address is: "file+0xoffset
+ * (symbol)", both names escaped; symbol may be NULL, then " (symbol)"
+ * is left out. */
+void evmm_text_call_site_(struct evmm_text *t, const char *file,
+    uint64_t offset, const char *symbol);
 /* Write it all to standard error; errors are ignored, there is nowhere
  * left to report them. */
 void evmm_text_stderr_(const struct evmm_text *t);

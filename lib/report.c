@@ -76,20 +76,27 @@ evmm_text_escaped_(struct evmm_text *t, const char *s)
 {
 	char e[4];
 	unsigned char c;
+	size_t n;
 
 	for (; *s != '\0'; s++) {
 		c = (unsigned char)*s;
+		n = 1;
+		e[0] = (char)c;
 		if (c < 0x20 || c == 0x7f) {
 			e[0] = '\\';
 			e[1] = 'x';
 			e[2] = hex_digits[c >> 4];
 			e[3] = hex_digits[c & 0xf];
-			put(t, e, 4);
+			n = 4;
 		} else if (c == '\\') {
-			put(t, "\\\\", 2);
-		} else {
-			put(t, s, 1);
+			e[1] = '\\';
+			n = 2;
 		}
+		if (t->len + n > sizeof(t->buf) - EVMM_TEXT_TAIL) {
+			evmm_text_str_(t, "...");
+			return;
+		}
+		put(t, e, n);
 	}
 }
 
@@ -263,6 +270,20 @@ evmm_report_is_open_(void)
 	return EVMM_LOAD_RELAXED(&report_fd) >= 0;
 }
 
+void
+evmm_text_call_site_(struct evmm_text *t, const char *file, uint64_t offset,
+    const char *symbol)
+{
+	evmm_text_escaped_(t, file);
+	evmm_text_str_(t, "+");
+	evmm_text_hex_(t, offset);
+	if (symbol != NULL) {
+		evmm_text_str_(t, " (");
+		evmm_text_escaped_(t, symbol);
+		evmm_text_str_(t, ")");
+	}
+}
+
 /* Where the call that returned to addr is: "file+0xoffset (symbol)".
  * One byte back from the return address is inside the call instruction,
  * so that addr2line names the calling line, not the next one.  The file
@@ -275,15 +296,8 @@ describe_call_site(struct evmm_text *t, void *addr)
 	Dl_info dl;
 
 	if (addr != NULL && dladdr(addr, &dl) != 0 && dl.dli_fname != NULL) {
-		evmm_text_escaped_(t, dl.dli_fname);
-		evmm_text_str_(t, "+");
-		evmm_text_hex_(t, (uint64_t)((char *)addr -
-		    (char *)dl.dli_fbase) - 1);
-		if (dl.dli_sname != NULL) {
-			evmm_text_str_(t, " (");
-			evmm_text_escaped_(t, dl.dli_sname);
-			evmm_text_str_(t, ")");
-		}
+		evmm_text_call_site_(t, dl.dli_fname, (uint64_t)((char *)addr -
+		    (char *)dl.dli_fbase) - 1, dl.dli_sname);
 		return;
 	}
 #endif

@@ -198,6 +198,16 @@ run EVMM_REPORT="$tmp/no/such${nl}dir"
 ok_if "control characters in the report's name are escaped" \
     matches "$err" -F "cannot write $tmp/no/such\\x0adir:"
 
+# Escaped, a long value outgrows the message's buffer: it is cut, never
+# the reason or the new line after it.
+long=$(head -c 5000 /dev/zero | tr '\0' '\001')
+for var in EVMM_FAULT EVMM_REPORT; do
+	run "$var=$long" >/dev/null
+	ok_if "a long $var value refused still gives the reason and ends" \
+	    test "$(wc -l <"$tmp/err")" -eq 1 -a \
+	    "$(tail -c 18 "$tmp/err")" = "it is not applied"
+done
+
 # The main program's file name in the report is its argv[0], which its
 # caller chooses: a new line in it must not start a line of its own.
 evil="$tmp/fault_env${nl}first_injected_call=99"
