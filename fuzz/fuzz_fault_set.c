@@ -29,18 +29,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *input;
-
-#define EXPECT(cond, ...) do {						\
-	if (!(cond)) {							\
-		ref_print_input("input", input);			\
-		fprintf(stderr, "oracle failed: %s: ", #cond);		\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-		abort();						\
-	}								\
-} while (0)
-
 #define ALLOCATIONS 8
 
 /* Makes n allocations; returns which failed, bit 0 for the first. */
@@ -133,7 +121,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data, size);
 	s[size] = '\0';
-	input = s;
+	ref_input = s;
 	if (ref_parse_fault(s, &r))
 		accepted(s, &r);
 	else

@@ -26,18 +26,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *input;
-
-#define EXPECT(cond, ...) do {						\
-	if (!(cond)) {							\
-		ref_print_input("input", input);			\
-		fprintf(stderr, "oracle failed: %s: ", #cond);		\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-		abort();						\
-	}								\
-} while (0)
-
 static int
 same(const struct evmm_fault_spec *f, const struct ref_spec *r)
 {
@@ -124,7 +112,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data, size);
 	s[size] = '\0';
-	input = s;
+	ref_input = s;
 
 	memset(&untouched, 0xa5, sizeof(untouched));
 	f = untouched;

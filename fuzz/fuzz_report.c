@@ -36,18 +36,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *input;
-
-#define EXPECT(cond, ...) do {						\
-	if (!(cond)) {							\
-		ref_print_input("input", input);			\
-		fprintf(stderr, "oracle failed: %s: ", #cond);		\
-		fprintf(stderr, __VA_ARGS__);				\
-		fputc('\n', stderr);					\
-		abort();						\
-	}								\
-} while (0)
-
 #define BUF_SIZE sizeof(((struct evmm_text *)0)->buf)
 /* Where escaped text stops. */
 #define ESCAPE_LIMIT (BUF_SIZE - EVMM_TEXT_TAIL)
@@ -393,7 +381,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	file[size] = '\0';
 	file[size + 1] = '\0';
 	symbol = file + strlen(file) + 1;
-	input = file;
+	ref_input = file;
 	memset(untouched, UNTOUCHED, sizeof(untouched));
 	text = malloc(sizeof(*text));
 	if (text == NULL)

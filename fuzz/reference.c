@@ -169,6 +169,8 @@ ref_switch(const char *value)
 	return -1;
 }
 
+const char *ref_input;
+
 void
 ref_print_input(const char *what, const char *s)
 {

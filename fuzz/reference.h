@@ -12,6 +12,8 @@
 #define EVMM_FUZZ_REFERENCE_H_INCLUDED_
 
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 enum ref_mode { REF_OFF, REF_NTH, REF_EVERY, REF_WINDOW, REF_RANDOM };
 
@@ -34,5 +36,20 @@ int ref_switch(const char *value);
 /* Writes s to stderr with every byte outside printable ASCII escaped,
  * for the message before an oracle aborts. */
 void ref_print_input(const char *what, const char *s);
+
+/* The input being tried, which a failed oracle names. */
+extern const char *ref_input;
+
+/* An oracle: when cond is false, name the input, say what went wrong
+ * (printf-style) and abort, which libFuzzer reports as a crash. */
+#define EXPECT(cond, ...) do {						\
+	if (!(cond)) {							\
+		ref_print_input("input", ref_input);			\
+		fprintf(stderr, "oracle failed: %s: ", #cond);		\
+		fprintf(stderr, __VA_ARGS__);				\
+		fputc('\n', stderr);					\
+		abort();						\
+	}								\
+} while (0)
 
 #endif /* EVMM_FUZZ_REFERENCE_H_INCLUDED_ */
