@@ -131,7 +131,6 @@ static __thread struct counts mine
 #define MINE() (&mine)
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t once = PTHREAD_ONCE_INIT;
 static pthread_key_t exit_key;
 static int have_exit_key;
 #define LOCK() pthread_mutex_lock(&lock)
@@ -299,6 +298,11 @@ fork_done(void)
 	UNLOCK();
 }
 
+/* When the library is loaded, before read_environment() counts anything
+ * and before the program can have threads: done lazily (pthread_once), a
+ * fork() taken while another thread was inside it would leave the child
+ * a once that never completes, and every later call there would hang. */
+__attribute__((constructor(101)))
 static void
 make_exit_key(void)
 {
@@ -316,7 +320,6 @@ bytes_moved(struct counts *c)
 
 #ifdef EVMM_HAVE_TLS_COUNTERS
 	if (c->linked != 1) {
-		(void)pthread_once(&once, make_exit_key);
 		LOCK();
 		if (c->linked == 2) {
 			/* Called after the thread's exit: keep this call. */
@@ -643,10 +646,6 @@ sum_counts(struct counts *sum)
 {
 	struct counts *c;
 
-#ifdef EVMM_HAVE_TLS_COUNTERS
-	/* Before the lock is first taken, so that fork() finds it free. */
-	(void)pthread_once(&once, make_exit_key);
-#endif
 	LOCK();
 	*sum = retired;
 	for (c = threads; c != NULL; c = c->next)
