@@ -6,16 +6,7 @@
 # EVMM_NAME is evmm, or evmm-SUFFIX with --with-variant-suffix=SUFFIX.
 . "$top_srcdir/tests/tap.sh"
 
-stage=$(mktemp -d "${TMPDIR:-/tmp}/evmm-stage.XXXXXX") ||
-	bail_out "cannot make a staging directory"
-trap 'rm -rf "$stage"' EXIT
-
-log="$stage/install.log"
-if ! $MAKE -C "$top_builddir" install DESTDIR="$stage/root" >"$log" 2>&1; then
-	sed 's/^/# /' "$log"
-	bail_out "make install DESTDIR=... failed"
-fi
-root="$stage/root"
+stage_install stage
 headers="$root$includedir/$EVMM_NAME/event2"
 
 # --- The file list -------------------------------------------------------

@@ -13,16 +13,7 @@ pc=${PKG_CONFIG:-pkg-config}
 "$pc" --exists libevent 2>/dev/null ||
 	skip_all "libevent's pkg-config module is absent (Debian: apt-get install libevent-dev)"
 
-stage=$(mktemp -d "${TMPDIR:-/tmp}/evmm-libevent.XXXXXX") ||
-	bail_out "cannot make a staging directory"
-trap 'rm -rf "$stage"' EXIT
-
-log="$stage/install.log"
-if ! $MAKE -C "$top_builddir" install DESTDIR="$stage/root" >"$log" 2>&1; then
-	sed 's/^/# /' "$log"
-	bail_out "make install DESTDIR=... failed"
-fi
-root="$stage/root"
+stage_install libevent
 evmm_inc="$root$includedir/$EVMM_NAME"
 
 # The staged $EVMM_NAME.pc, its directories moved under the stage; found

@@ -42,6 +42,35 @@ matches() {
 	printf '%s\n' "$tap_text" | grep -q "$@"
 }
 
+# stage_install NAME: make install into a new staging directory, removed
+# at exit; sets $stage (the directory, named after NAME) and $root (the
+# DESTDIR), or bails out showing the install's log.
+stage_install() {
+	stage=$(mktemp -d "${TMPDIR:-/tmp}/evmm-$1.XXXXXX") ||
+		bail_out "cannot make a staging directory"
+	trap 'rm -rf "$stage"' EXIT
+	if ! $MAKE -C "$top_builddir" install DESTDIR="$stage/root" \
+	    >"$stage/install.log" 2>&1; then
+		sed 's/^/# /' "$stage/install.log"
+		bail_out "make install DESTDIR=... failed"
+	fi
+	root="$stage/root"
+}
+
+# need_torture: skip the whole script where evmm-torture cannot be
+# tested; sets $torture.
+need_torture() {
+	[ "$MM_REPLACEMENT" = yes ] ||
+		skip_all "no evmm-torture with --disable-malloc-replacement"
+	torture="$top_builddir/tools/evmm-torture"
+	[ -x "$torture" ] || skip_all "evmm-torture needs fork() and waitpid()"
+	case " $CFLAGS " in
+	*-fsanitize=thread*)
+		# Its runtime thread makes work between fork() and exec() hang.
+		skip_all "evmm-torture is built with ThreadSanitizer here" ;;
+	esac
+}
+
 # tap_done: the plan, at the end, once the count is known.
 tap_done() {
 	echo "1..$tap_count"

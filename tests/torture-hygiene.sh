@@ -5,14 +5,7 @@
 # carries a token in its argv, for pgrep -f.
 . "$top_srcdir/tests/tap.sh"
 
-[ "$MM_REPLACEMENT" = yes ] ||
-	skip_all "no evmm-torture with --disable-malloc-replacement"
-torture="$top_builddir/tools/evmm-torture"
-[ -x "$torture" ] || skip_all "evmm-torture needs fork() and waitpid()"
-case " $CFLAGS " in
-*-fsanitize=thread*)
-	skip_all "evmm-torture is built with ThreadSanitizer here" ;;
-esac
+need_torture
 [ "$(uname -s)" = Linux ] ||
 	skip_all "only Linux lets evmm-torture adopt what a run leaves"
 for tool in bash pgrep setsid timeout; do

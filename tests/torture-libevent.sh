@@ -5,16 +5,9 @@
 # are reported as such, and nothing is left behind.
 . "$top_srcdir/tests/tap.sh"
 
-[ "$MM_REPLACEMENT" = yes ] ||
-	skip_all "no evmm-torture with --disable-malloc-replacement"
+need_torture
 [ "$HAVE_LIBEVENT" = yes ] ||
 	skip_all "no libevent pkg-config module (Debian: apt-get install libevent-dev), then re-run configure"
-torture="$top_builddir/tools/evmm-torture"
-[ -x "$torture" ] || skip_all "evmm-torture needs fork() and waitpid()"
-case " $CFLAGS " in
-*-fsanitize=thread*)
-	skip_all "evmm-torture is built with ThreadSanitizer here" ;;
-esac
 prog="$top_builddir/tests/libevent_roundtrip"
 dlname=$(sed -n "s/^dlname='\(.*\)'\$/\1/p" "$top_builddir/lib$EVMM_NAME.la")
 [ -n "$dlname" ] || skip_all "libevmm is built without a shared library"

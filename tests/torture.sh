@@ -4,15 +4,7 @@
 # this tree that allocates through libevmm.
 . "$top_srcdir/tests/tap.sh"
 
-[ "$MM_REPLACEMENT" = yes ] ||
-	skip_all "no evmm-torture with --disable-malloc-replacement"
-torture="$top_builddir/tools/evmm-torture"
-[ -x "$torture" ] || skip_all "evmm-torture needs fork() and waitpid()"
-case " $CFLAGS " in
-*-fsanitize=thread*)
-	# Its runtime thread makes work between fork() and exec() hang.
-	skip_all "evmm-torture is built with ThreadSanitizer here" ;;
-esac
+need_torture
 t="$top_builddir/tests"
 
 # Leaks are found with whatever this build can offer.
