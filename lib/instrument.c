@@ -37,6 +37,7 @@
 #endif
 
 #include "event2/evmm_debug.h"
+#include "crash-internal.h"
 #include "dispatch-internal.h"
 #include "parse-internal.h"
 #include "report-internal.h"
@@ -942,6 +943,10 @@ read_environment(void)
 		else
 			evmm_fault_set(v);
 		watched |= why == NULL && f.mode != EVMM_FAULT_OFF;
+		/* Where a failure makes the program crash, in the report. */
+		if (why == NULL && f.mode != EVMM_FAULT_OFF &&
+		    evmm_report_is_open_())
+			evmm_crash_handlers_install_();
 	}
 	if (watched)
 		check_dispatch();

@@ -52,6 +52,11 @@ int evmm_report_open_(const char *path);
 int evmm_report_is_open_(void);
 /* Write the report whole, now, if this is the process that opened it. */
 void evmm_report_write_(void);
+/* For the crash handler (lib/crash.c), which appends to the report
+ * without the lock: its descriptor, or -1 unless this is the process that
+ * opened it and the descriptor still refers to that file.
+ * Async-signal-safe: getpid() and fstat() only. */
+int evmm_report_fd_(void);
 /* Print the statistics on standard error at exit (EVMM_STATS=1), in this
  * process only. */
 void evmm_report_summary_at_exit_(void);

@@ -30,5 +30,14 @@
 #define EVMM_REPORT_FIRST_INJECTED_CALL	"first_injected_call"
 #define EVMM_REPORT_FIRST_INJECTED_ENTRY "first_injected_entry"
 #define EVMM_REPORT_FIRST_INJECTED_CALLER "first_injected_caller"
+/* Only when the process was killed by a signal while fault injection was
+ * on (lib/crash.c), appended after the rest: the signal's number, then
+ * one line per frame of the crashing thread, innermost first, at most
+ * 16, as "module+0xoffset (symbol)" like the caller above, the first at
+ * the faulting instruction and the others one byte back from their
+ * return addresses; "0xaddress" for a frame in no module.  No frame
+ * lines where the platform cannot unwind. */
+#define EVMM_REPORT_CRASH_SIGNAL	"crash_signal"
+#define EVMM_REPORT_CRASH_FRAME		"crash_frame"
 
 #endif /* EVMM_REPORT_KEYS_H_INCLUDED_ */

@@ -393,6 +393,16 @@ out:
 	errno = saved;
 }
 
+int
+evmm_report_fd_(void)
+{
+	int fd = EVMM_LOAD_RELAXED(&report_fd);
+
+	if (fd < 0 || current_pid() != report_pid || still_the_report() != NULL)
+		return -1;
+	return fd;
+}
+
 /* At exit: the report's last version, then its descriptor closed, which
  * can fail too (on NFS, for instance). */
 static void

@@ -327,6 +327,63 @@ START_TEST(test_valgrind_crash_site_is_the_first_own_frame)
 }
 END_TEST
 
+START_TEST(test_library_crash_site_is_the_first_own_frame)
+{
+	/* Under a build directory whose name holds "libevmm": only the
+	 * file name says whose a module is. */
+	static const char report[] =
+	    "allocations=3\n"
+	    "first_injected_caller=/b/libevmm-0.2/prog+0x10e0\n"
+	    "crash_signal=6\n"
+	    "crash_frame=/lib/x86_64-linux-gnu/libc.so.6+0x8aebc\n"
+	    "crash_frame=/lib/x86_64-linux-gnu/libc.so.6+0x3cfb1 (raise)\n"
+	    "crash_frame=/b/libevmm-0.2/.libs/libevmm.so.1+0x2f00\n"
+	    "crash_frame=/b/libevmm-0.2/prog+0x1234 (xmalloc)\n"
+	    "crash_frame=/b/libevmm-0.2/prog+0x1300\n";
+	char site[128] = "-";
+
+	ck_assert_int_eq(report_crash_site(report, site, sizeof(site)), 1);
+	ck_assert_str_eq(site, "/b/libevmm-0.2/prog+0x1234 (xmalloc)");
+}
+END_TEST
+
+START_TEST(test_library_crash_site_in_libc_alone_is_libc)
+{
+	static const char report[] =
+	    "crash_signal=11\n"
+	    "crash_frame=/lib/libc.so.6+0x27249\n"
+	    "crash_frame=/lib/libc.so.6+0x27304 (__libc_start_main)";
+	char site[128] = "-";
+
+	ck_assert_int_eq(report_crash_site(report, site, sizeof(site)), 1);
+	ck_assert_str_eq(site, "/lib/libc.so.6+0x27249");
+}
+END_TEST
+
+START_TEST(test_library_crash_site_outside_any_module_is_its_address)
+{
+	static const char report[] =
+	    "crash_signal=11\ncrash_frame=0x0\n"
+	    "crash_frame=/lib/libc.so.6+0x27249\n";
+	char site[128] = "-";
+
+	ck_assert_int_eq(report_crash_site(report, site, sizeof(site)), 1);
+	ck_assert_str_eq(site, "0x0");
+}
+END_TEST
+
+START_TEST(test_report_without_frames_has_no_crash_site)
+{
+	char site[128] = "-";
+
+	ck_assert_int_eq(report_crash_site("allocations=3\ncrash_signal=11\n"
+	    "first_injected_caller=/tmp/prog+0x10e0\n", site, sizeof(site)),
+	    0);
+	ck_assert_int_eq(report_crash_site("", site, sizeof(site)), 0);
+	ck_assert_str_eq(site, "-");
+}
+END_TEST
+
 START_TEST(test_empty_log_has_nothing)
 {
 	char site[16];
@@ -429,6 +486,11 @@ make_torture_suite(void)
 	tcase_add_test(tc, test_ubsan_site_is_its_source_position);
 	tcase_add_test(tc, test_valgrind_crash_site_is_the_first_own_frame);
 	tcase_add_test(tc, test_empty_log_has_nothing);
+	tcase_add_test(tc, test_library_crash_site_is_the_first_own_frame);
+	tcase_add_test(tc, test_library_crash_site_in_libc_alone_is_libc);
+	tcase_add_test(tc,
+	    test_library_crash_site_outside_any_module_is_its_address);
+	tcase_add_test(tc, test_report_without_frames_has_no_crash_site);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Group");
 	tcase_add_test(tc, test_same_result_and_sites_make_one_row_with_ranges);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "lib/report-keys.h"
 #include "torture.h"
 
 const char *const outcome_names[OUTCOME_COUNT] = {
@@ -353,4 +354,87 @@ scan_checker_log(const char *log, enum leak_check how, int *error,
 			in_error = 0;
 		}
 	}
+}
+
+/* --- The library's crash frames ---------------------------------------- */
+
+/* Where a crash_frame's module name starts and ends: the text before its
+ * last "+0x" that is followed by hex digits and then the line's end or
+ * " (symbol)".  0 when the frame has no module ("0xADDR"). */
+static int
+frame_module(const char *frame, size_t len, size_t *end)
+{
+	size_t k, d;
+	int found = 0;
+
+	for (k = 0; k + 3 < len; k++) {
+		if (memcmp(frame + k, "+0x", 3) != 0)
+			continue;
+		for (d = k + 3; d < len && frame[d] != '\0' &&
+		    strchr("0123456789abcdef", frame[d]) != NULL; d++)
+			continue;
+		if (d > k + 3 && (d == len || (len - d >= 2 &&
+		    memcmp(frame + d, " (", 2) == 0))) {
+			*end = k;
+			found = 1;
+		}
+	}
+	return found;
+}
+
+/* Whether a module is libevmm, the C library, the loader, the unwinder
+ * or a checker's runtime: by its file name, whatever directory holds
+ * it (a build tree may well be called libevmm-0.2.0). */
+static int
+foreign_module(const char *module, size_t len)
+{
+	static const char *const names[] = {
+		"libevmm", "libc.so", "libc-", "ld-linux", "ld.so", "ld64.so",
+		"ld-musl", "libpthread", "libgcc_s", "libunwind", "libasan",
+		"libubsan", "liblsan", "libtsan", "libclang_rt", "vgpreload_"
+	};
+	size_t i, base = len;
+
+	while (base > 0 && module[base - 1] != '/')
+		base--;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (len - base >= strlen(names[i]) &&
+		    memcmp(module + base, names[i], strlen(names[i])) == 0)
+			return 1;
+	return 0;
+}
+
+int
+report_crash_site(const char *report, char *site, size_t size)
+{
+	static const char key[] = EVMM_REPORT_CRASH_FRAME "=";
+	const char *line, *nl, *first = NULL;
+	size_t first_len = 0, len, end;
+
+	for (line = report; line != NULL && *line != '\0';
+	    line = *nl != '\0' ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			nl = line + strlen(line);
+		if (strncmp(line, key, sizeof(key) - 1) != 0)
+			continue;
+		line += sizeof(key) - 1;
+		len = (size_t)(nl - line);
+		if (len == 0)
+			continue;
+		if (first == NULL) {
+			first = line;
+			first_len = len;
+		}
+		if (!frame_module(line, len, &end) ||
+		    !foreign_module(line, end)) {
+			first = line;
+			first_len = len;
+			break;
+		}
+	}
+	if (first == NULL)
+		return 0;
+	snprintf(site, size, "%.*s", (int)first_len, first);
+	return 1;
 }

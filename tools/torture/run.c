@@ -686,6 +686,8 @@ run_finish(struct point *p, const struct options *o, int base_exit_zero,
 	describe_verdict(&p->verdict, p->result, sizeof(p->result));
 	if (p->verdict.outcome != CRASHED)
 		snprintf(p->crash, sizeof(p->crash), "-");
+	else if (strcmp(p->crash, "-") == 0 && report != NULL)
+		(void)report_crash_site(report, p->crash, sizeof(p->crash));
 	if (report == NULL || !report_value(report,
 	    EVMM_REPORT_FIRST_INJECTED_ENTRY, p->entry, sizeof(p->entry)))
 		snprintf(p->entry, sizeof(p->entry), "-");

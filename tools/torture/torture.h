@@ -97,6 +97,13 @@ int signal_means_hang(int sig);
 void scan_checker_log(const char *log, enum leak_check how, int *error,
     int *leak, char *site, size_t size);
 
+/* From the text of a report: the crash site that libevmm wrote when the
+ * command died of a signal (crash_frame lines, lib/crash.c), as
+ * "module+0xoffset (symbol)": the first frame outside libevmm, the C
+ * library, the loader and the checkers, or the first frame if all are.
+ * 1, or 0 with buf untouched when the report has no frame. */
+int report_crash_site(const char *report, char *buf, size_t size);
+
 /* --- the points ----------------------------------------------------------- */
 
 struct point {
