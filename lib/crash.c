@@ -145,26 +145,24 @@ faulting_pc(void *context)
 #endif
 }
 
-/* "crash_frame=module+0xoffset (symbol)".  Every frame after the first
- * is a return address: one byte back is inside the call, so that
+/* "crash_frame=module+0xoffset (symbol)" into t.  Every frame after the
+ * first is a return address: one byte back is inside the call, so that
  * addr2line names the calling line, as for the report's allocation
  * site.  The first is the faulting instruction itself. */
 static void
-write_frame(int fd, void *addr, int is_return)
+format_frame(struct evmm_text *t, void *addr, int is_return)
 {
-	struct evmm_text t;
 	Dl_info dl;
 	char *a = (char *)addr - (is_return ? 1 : 0);
 
-	t.len = 0;
-	evmm_text_str_(&t, EVMM_REPORT_CRASH_FRAME "=");
+	t->len = 0;
+	evmm_text_str_(t, EVMM_REPORT_CRASH_FRAME "=");
 	if (addr != NULL && dladdr(a, &dl) != 0 && dl.dli_fname != NULL)
-		evmm_text_call_site_(&t, dl.dli_fname,
+		evmm_text_call_site_(t, dl.dli_fname,
 		    (uint64_t)(a - (char *)dl.dli_fbase), dl.dli_sname);
 	else
-		evmm_text_hex_(&t, (uint64_t)(uintptr_t)a);
-	evmm_text_str_(&t, "\n");
-	append(fd, &t);
+		evmm_text_hex_(t, (uint64_t)(uintptr_t)a);
+	evmm_text_str_(t, "\n");
 }
 
 /* The crashing thread's frames from the faulting instruction outwards.
@@ -174,7 +172,7 @@ write_frame(int fd, void *addr, int is_return)
  * after the trampoline.  Neither found: nothing is written rather than
  * the handler's own frames. */
 static void
-write_frames(int fd, void *context, void *trampoline)
+write_frames(int fd, struct evmm_text *t, void *context, void *trampoline)
 {
 	void *frames[FRAMES_UNWOUND];
 	void *pc = faulting_pc(context);
@@ -189,8 +187,10 @@ write_frames(int fd, void *context, void *trampoline)
 			first = i + 1;
 	if (first < 0)
 		return;
-	for (i = first; i < n && i < first + FRAMES_WRITTEN; i++)
-		write_frame(fd, frames[i], i > first);
+	for (i = first; i < n && i < first + FRAMES_WRITTEN; i++) {
+		format_frame(t, frames[i], i > first);
+		append(fd, t);
+	}
 }
 #endif /* CRASH_FRAMES_ */
 
@@ -203,6 +203,8 @@ write_frames(int fd, void *context, void *trampoline)
 static void
 on_crash(int sig, siginfo_t *info, void *context)
 {
+	/* The one text buffer: the stack may be a sanitizer's alternate
+	 * one, of 32 KiB. */
 	struct evmm_text t;
 	int saved = errno, fd;
 
@@ -218,7 +220,8 @@ on_crash(int sig, siginfo_t *info, void *context)
 			evmm_text_str_(&t, "\n");
 			append(fd, &t);
 #ifdef CRASH_FRAMES_
-			write_frames(fd, context, HANDLER_RETURN_ADDRESS());
+			write_frames(fd, &t, context,
+			    HANDLER_RETURN_ADDRESS());
 #endif
 		}
 	} else {
@@ -327,6 +330,27 @@ evmm_crash_handlers_install_(void)
 		if (wanted[i])
 			(void)sigaction(crash_signals[i], &sa, NULL);
 }
+
+#if defined(__GNUC__) || defined(__clang__)
+/* When the library is unloaded, or at exit: the default actions again
+ * where the handler is still ours, so that a library that dlclose()
+ * unmaps leaves no handler pointing into it.  The alternate stack stays
+ * mapped: it is another thread's, perhaps, and may still be in use. */
+__attribute__((destructor))
+static void
+uninstall(void)
+{
+	struct sigaction old;
+	size_t i;
+
+	for (i = 0; i < sizeof(crash_signals) / sizeof(crash_signals[0]);
+	    i++)
+		if (sigaction(crash_signals[i], NULL, &old) == 0 &&
+		    (old.sa_flags & SA_SIGINFO) &&
+		    old.sa_sigaction == on_crash)
+			(void)signal(crash_signals[i], SIG_DFL);
+}
+#endif
 
 #else /* no sigaction() */
 
