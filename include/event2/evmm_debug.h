@@ -18,7 +18,10 @@
  * - EVMM_REPORT=PATH turns the statistics on and writes them, with the
  *   first injected failure and the file and offset of its call site, to
  *   PATH when the program exits (and at that failure, in case it crashes).  This is how
- *   evmm-torture(1) counts and fails a command's allocations.
+ *   evmm-torture(1) counts and fails a command's allocations.  While
+ *   EVMM_FAULT fails allocations too, a program killed by SIGSEGV,
+ *   SIGBUS, SIGFPE, SIGILL or SIGABRT gets the crashing thread's frames
+ *   appended to PATH, and still dies of its signal (evmm_fault_set(3)).
  *
  * The library reads these once, when it is loaded.  A value it cannot
  * use is refused with a message on standard error, and not applied.
