@@ -22,7 +22,7 @@ echo "evmm-torture on $(basename "$PROG"), libevent $(pkg-config --modversion li
 echo "  date:      $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "  machine:   $(nproc) CPUs online, load average $(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?') at start"
 echo
-printf '%-6s %11s %-10s %7s %9s %8s %5s  %s\n' lines allocations mode points "wall s" crashed rows "crashed points"
+printf '%-6s %11s %-10s %7s %9s %8s %5s %5s  %s\n' lines allocations mode points "wall s" crashed rows sites "crashed points"
 for lines in "$@"; do
 	for mode in exhaustive per-site; do
 		flags=
@@ -37,6 +37,7 @@ for lines in "$@"; do
 		which=$(printf '%s\n' "$out" |
 		    sed -n 's/^\([0-9][0-9,-]*\) .* crashed .*/\1/p')
 		rows=$(printf '%s\n' "$which" | grep -c .)
+		sites=$(field "$out" 's/^evmm-torture: \([0-9]*\) distinct crash site.*/\1/p')
 		which=$(echo $which)
 		if [ -z "$points" ]; then
 			echo "bench/torture.sh: $lines lines, $mode: no summary (exit $status):" >&2
@@ -45,12 +46,13 @@ for lines in "$@"; do
 		fi
 		awk -v l="$lines" -v a="${allocs:-?}" -v m="$mode" -v p="$points" \
 		    -v s="$start" -v e="$end" -v c="${crashed:-0}" -v d="$rows" \
-		    -v w="${which:--}" 'BEGIN {
-			printf "%-6s %11s %-10s %7s %9.2f %8s %5s  %s\n",
-			    l, a, m, p, e - s, c, d, w }'
+		    -v x="${sites:-0}" -v w="${which:--}" 'BEGIN {
+			printf "%-6s %11s %-10s %7s %9.2f %8s %5s %5s  %s\n",
+			    l, a, m, p, e - s, c, d, x, w }'
 	done
 done
 echo
 echo "points: runs made (exhaustive: one per allocation); crashed: points"
 echo "that crashed; rows: evmm-torture's rows of crashed points, one per"
-echo "allocation site (and crash site, known only under --leak-check)."
+echo "allocation site and crash site; sites: distinct crash sites, from the"
+echo "frames libevmm writes when a run dies of a signal."
