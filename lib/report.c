@@ -441,7 +441,8 @@ evmm_report_open_(const char *path)
 int
 evmm_report_is_open_(void)
 {
-	return EVMM_LOAD_RELAXED(&report_fd) >= 0 || report_pending;
+	return EVMM_LOAD_RELAXED(&report_fd) >= 0 ||
+	    EVMM_LOAD_RELAXED(&report_pending);
 }
 
 const char *
@@ -601,7 +602,7 @@ evmm_report_write_(void)
 	if (report_pending) {
 		int fd = create_in_directory();
 
-		report_pending = 0;
+		EVMM_STORE_RELAXED(&report_pending, 0);
 		if (fd < 0) {
 			report_failed = 1;
 			report_problem(report_name, errno == EEXIST ?

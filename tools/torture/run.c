@@ -701,7 +701,8 @@ list_reports(const char *dir, struct processes *count)
 	if (d == NULL)
 		return 0;
 	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' ||
+		if (strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0 ||
 		    strlen(e->d_name) > EVMM_PROCESS_KEY_MAX)
 			continue;
 		if (count->n == cap) {
