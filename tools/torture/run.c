@@ -694,16 +694,19 @@ list_reports(const char *dir, struct processes *count)
 	struct dirent *e;
 	struct process *v;
 	char *report;
-	size_t len, cap = 0, i;
+	size_t len, klen, cap = 0, i;
 	int any = 0;
 
 	memset(count, 0, sizeof(*count));
 	if (d == NULL)
 		return 0;
 	while ((e = readdir(d)) != NULL) {
+		klen = strlen(e->d_name);
 		if (strcmp(e->d_name, ".") == 0 ||
 		    strcmp(e->d_name, "..") == 0 ||
-		    strlen(e->d_name) > EVMM_PROCESS_KEY_MAX)
+		    klen > EVMM_PROCESS_KEY_MAX ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    e->d_name) >= sizeof(path))
 			continue;
 		if (count->n == cap) {
 			cap = cap > 0 ? cap * 2 : 8;
@@ -715,8 +718,7 @@ list_reports(const char *dir, struct processes *count)
 			count->v = v;
 		}
 		v = &count->v[count->n];
-		snprintf(v->key, sizeof(v->key), "%s", e->d_name);
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		memcpy(v->key, e->d_name, klen + 1);
 		report = NULL;
 		len = 0;
 		slurp(path, &report, &len);
