@@ -57,7 +57,7 @@ static struct evmm_fault_spec fault;
  * does not fail. */
 static int numbered;
 /* EVMM_FAULT and EVMM_FAULT_PROCESS, when processes have keys: what each
- * process, a child made by fork() too, fails (see aim_fault()). */
+ * process, a child made by fork() too, fails (see aimed_fault()). */
 static int env_fault_armed;
 static struct evmm_fault_spec env_fault;
 static char fault_process[EVMM_PROCESS_KEY_MAX + 1];
@@ -746,15 +746,16 @@ set_fault(const struct evmm_fault_spec *f, int keep_numbering)
 /* EVMM_FAULT's specification where EVMM_FAULT_PROCESS is unset or names
  * this process; none in the others, which only number their
  * allocations. */
-static void
-aim_fault(void)
+static struct evmm_fault_spec
+aimed_fault(void)
 {
+	struct evmm_fault_spec f = env_fault;
 	const char *key = evmm_report_key_();
 
-	fault = env_fault;
 	if (fault_process[0] != '\0' &&
 	    (key == NULL || strcmp(key, fault_process) != 0))
-		fault.mode = EVMM_FAULT_OFF;
+		f.mode = EVMM_FAULT_OFF;
+	return f;
 }
 
 /* In a child made by fork(), when processes have keys: it takes one of
@@ -780,7 +781,7 @@ forked(void)
 	if (evmm_report_key_() == NULL)
 		fault.mode = EVMM_FAULT_OFF;	/* too deep for a key */
 	else if (env_fault_armed)
-		aim_fault();
+		fault = aimed_fault();
 }
 #endif
 
@@ -1025,8 +1026,8 @@ read_environment(void)
 		} else if (evmm_report_key_() != NULL) {
 			env_fault = f;
 			env_fault_armed = 1;
-			aim_fault();
-			set_fault(&fault, 1);
+			f = aimed_fault();
+			set_fault(&f, 1);
 		} else if (fault_process[0] != '\0') {
 			/* Failing every process instead of one would be
 			 * worse than failing none. */
