@@ -15,14 +15,15 @@ torture() {
 	printf '%s\n' "$out" | sed 's/^/# /'
 }
 
-# A child made by fork() alone, whose third allocation is unchecked.
+# A child made by fork() alone, whose third allocation is unchecked.  How
+# it crashes depends on the build (SIGSEGV, or a sanitizer's report).
 torture -- "$prog" fork
 ok_if "a program that forks: its crash fails the run (exit 1)" \
     test "$status" -eq 1
 ok_if "... both processes' allocations are counted" \
     matches "$out" -x "evmm-torture: $prog makes 6 allocations through libevmm in 2 processes; failing 6 of them in turn"
 ok_if "... the crash is at the child's allocation 3, by key" \
-    matches "$out" "^torture_tree#1\.1:3  *1  crashed (signal 11, SIGSEGV)  *malloc "
+    matches "$out" "^torture_tree#1\.1:3  *1  crashed (.*)  *malloc "
 ok_if "... and nowhere else" \
     matches "$out" -x "evmm-torture: 6 points: 5 passed, 1 crashed, 0 hung, 0 leaked, 0 not reached, 0 could not run"
 
@@ -34,7 +35,7 @@ ok_if "sh -c 'a && b': the second program's crash fails the run (exit 1)" \
 ok_if "... both programs' allocations are counted" \
     matches "$out" -x "evmm-torture: sh makes 6 allocations through libevmm in 2 processes; failing 6 of them in turn"
 ok_if "... the crash is at the second one's allocation 3" \
-    matches "$out" "^torture_tree#2:3  *1  crashed (exit 139: SIGSEGV) "
+    matches "$out" "^torture_tree#2:3  *1  crashed (.*)  *malloc "
 ok_if "... and nowhere else" \
     matches "$out" -x "evmm-torture: 6 points: 5 passed, 1 crashed, 0 hung, 0 leaked, 0 not reached, 0 could not run"
 
