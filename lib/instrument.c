@@ -41,6 +41,7 @@
 #include "dispatch-internal.h"
 #include "parse-internal.h"
 #include "report-internal.h"
+#include "report-keys.h"
 
 enum evmm_entry {
 	EVMM_ENTRY_MALLOC,
@@ -52,6 +53,15 @@ enum evmm_entry {
 /* --- Fault injection --------------------------------------------------- */
 
 static struct evmm_fault_spec fault;
+/* Whether the fault table is in front, numbering allocations; with a
+ * process key it is while EVMM_FAULT is set, even in the processes it
+ * does not fail. */
+static int numbered;
+/* EVMM_FAULT and EVMM_FAULT_PROCESS, when processes have keys: what each
+ * process, a child made by fork() too, fails (see aimed_fault()). */
+static int env_fault_armed;
+static struct evmm_fault_spec env_fault;
+static char fault_process[EVMM_PROCESS_KEY_MAX + 1];
 /* Allocations numbered since evmm_fault_set(), from 1: 64 bits, so that
  * no program that runs for years wraps it where long has 32. */
 static uint64_t allocations;
@@ -287,16 +297,26 @@ thread_exits(void *arg)
 /* fork(): the child has one thread and must find the lock free.  The
  * other threads' counts stay in the list: their memory is the child's
  * too, and what they counted happened before the child was made. */
+static void forked(void);
+
 static void
 fork_prepare(void)
 {
 	LOCK();
+	evmm_report_forking_();
 }
 
 static void
-fork_done(void)
+fork_parent(void)
 {
 	UNLOCK();
+}
+
+static void
+fork_child(void)
+{
+	UNLOCK();
+	forked();
 }
 
 /* When the library is loaded, before read_environment() counts anything
@@ -308,7 +328,7 @@ static void
 make_exit_key(void)
 {
 	have_exit_key = pthread_key_create(&exit_key, thread_exits) == 0;
-	(void)pthread_atfork(fork_prepare, fork_done, fork_done);
+	(void)pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
 #endif
 
@@ -637,7 +657,7 @@ static const struct evmm_table fault_table = {
 static void
 update_instrumented(void)
 {
-	evmm_dispatch_front_(fault.mode != EVMM_FAULT_OFF ? &fault_table :
+	evmm_dispatch_front_(numbered ? &fault_table :
 	    stats_on || evmm_report_is_open_() ? &counting_table : NULL);
 }
 
@@ -681,7 +701,7 @@ evmm_instr_allocations_(void)
 {
 	struct counts sum;
 
-	if (fault.mode != EVMM_FAULT_OFF)
+	if (numbered)
 		return EVMM_LOAD_RELAXED(&allocations);
 	sum_counts(&sum);
 	return (uint64_t)(allocations_counted(&sum) + allocations_carry);
@@ -710,6 +730,62 @@ reset_counts(void)
 
 /* --- The API ------------------------------------------------------------- */
 
+/* Fail what f says from now on, numbering from 1; numbered even when it
+ * fails nothing if keep_numbering. */
+static void
+set_fault(const struct evmm_fault_spec *f, int keep_numbering)
+{
+	fault = *f;
+	numbered = f->mode != EVMM_FAULT_OFF || keep_numbering;
+	allocations = 0;
+	allocations_carry = -allocations_counted_now();
+	first_ready = 0;
+	first_claimed = 0;
+	update_instrumented();
+}
+
+/* EVMM_FAULT's specification where EVMM_FAULT_PROCESS is unset or names
+ * this process; none in the others, which only number their
+ * allocations. */
+static struct evmm_fault_spec
+aimed_fault(void)
+{
+	struct evmm_fault_spec f = env_fault;
+	const char *key = evmm_report_key_();
+
+	if (fault_process[0] != '\0' &&
+	    (key == NULL || strcmp(key, fault_process) != 0))
+		f.mode = EVMM_FAULT_OFF;
+	return f;
+}
+
+/* In a child made by fork(), when processes have keys: it takes one of
+ * its own, numbers its allocations from 1 and counts afresh, so that its
+ * report holds its own figures; EVMM_FAULT then fails its allocations
+ * only if EVMM_FAULT_PROCESS names it.  The dispatch is left as it is:
+ * the setters' own fork handler, which runs after this one, still holds
+ * their lock.  Without keys a child goes on from its parent's numbers. */
+#ifdef EVMM_HAVE_TLS_COUNTERS
+static void
+forked(void)
+{
+	int keyed = evmm_report_key_() != NULL;
+
+	evmm_report_forked_();
+	if (!keyed)
+		return;
+	reset_counts();
+	allocations_carry = 0;
+	allocations = 0;
+	first_ready = 0;
+	first_claimed = 0;
+	if (evmm_report_key_() == NULL)
+		fault.mode = EVMM_FAULT_OFF;	/* too deep for a key */
+	else if (env_fault_armed)
+		fault = aimed_fault();
+}
+#endif
+
 int
 evmm_fault_set(const char *spec)
 {
@@ -719,12 +795,9 @@ evmm_fault_set(const char *spec)
 		errno = EINVAL;
 		return -1;
 	}
-	fault = f;
-	allocations = 0;
-	allocations_carry = -allocations_counted_now();
-	first_ready = 0;
-	first_claimed = 0;
-	update_instrumented();
+	/* The program's own choice, in this process and its children. */
+	env_fault_armed = 0;
+	set_fault(&f, 0);
 	return 0;
 }
 
@@ -935,13 +1008,37 @@ read_environment(void)
 			evmm_stats_enable(1);
 	}
 
+	v = variable("EVMM_FAULT_PROCESS");
+	if (v != NULL && *v != '\0') {
+		if (strlen(v) >= sizeof(fault_process)) {
+			refuse("EVMM_FAULT_PROCESS", v, "too long",
+			    "a process key");
+			fault_process[0] = '/';	/* no key: nothing fails */
+		} else {
+			memcpy(fault_process, v, strlen(v) + 1);
+		}
+	}
+
 	v = variable("EVMM_FAULT");
 	if (v != NULL) {
 		why = evmm_parse_fault_(v, &f);
-		if (why != NULL)
+		if (why != NULL) {
 			refuse("EVMM_FAULT", v, why, fault_grammar);
-		else
+		} else if (evmm_report_key_() != NULL) {
+			env_fault = f;
+			env_fault_armed = 1;
+			f = aimed_fault();
+			set_fault(&f, 1);
+		} else if (fault_process[0] != '\0') {
+			/* Failing every process instead of one would be
+			 * worse than failing none. */
+			refuse("EVMM_FAULT", v, "EVMM_FAULT_PROCESS is set, "
+			    "but processes have keys only when EVMM_REPORT "
+			    "names a directory", "EVMM_REPORT=DIRECTORY");
+			why = "";
+		} else {
 			evmm_fault_set(v);
+		}
 		watched |= why == NULL && f.mode != EVMM_FAULT_OFF;
 		/* Where a failure makes the program crash, in the report. */
 		if (why == NULL && f.mode != EVMM_FAULT_OFF &&

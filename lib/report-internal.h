@@ -48,8 +48,17 @@ void evmm_text_stderr_(const struct evmm_text *t);
 
 /* Open the report file: 0, or -1 after saying why on standard error. */
 int evmm_report_open_(const char *path);
-/* Whether the report file is open. */
+/* Whether the report file is open (or, in a child made by fork(), will
+ * be made at the first write). */
 int evmm_report_is_open_(void);
+/* This process's key when EVMM_REPORT names a directory (see
+ * lib/report-keys.h), else NULL. */
+const char *evmm_report_key_(void);
+/* From the pthread_atfork() handlers, under the statistics lock: before
+ * fork(), count the child; in the child, take the key "PARENT.M", start
+ * its own count of forks, and make its file at its first write. */
+void evmm_report_forking_(void);
+void evmm_report_forked_(void);
 /* Write the report whole, now, if this is the process that opened it. */
 void evmm_report_write_(void);
 /* For the crash handler (lib/crash.c), which appends to the report

@@ -12,6 +12,17 @@
 #ifndef EVMM_REPORT_KEYS_H_INCLUDED_
 #define EVMM_REPORT_KEYS_H_INCLUDED_
 
+/* The process key, when EVMM_REPORT names a directory: "NAME#N" for a
+ * program image, its parent's key followed by ".M" for a child made by
+ * fork(); also the name of the process's file there. */
+#define EVMM_REPORT_PROCESS		"process"
+/* A key's NAME (its program's name, bytes outside [A-Za-z0-9._-] made
+ * '_') has at most EVMM_PROCESS_NAME_MAX bytes, N at most
+ * EVMM_PROCESS_ORDINAL_MAX; a whole key at most EVMM_PROCESS_KEY_MAX. */
+#define EVMM_PROCESS_NAME_MAX		48
+#define EVMM_PROCESS_ORDINAL_MAX	9999
+#define EVMM_PROCESS_KEY_MAX		200
+
 /* Allocations numbered since the fault specification was set. */
 #define EVMM_REPORT_ALLOCATIONS		"allocations"
 #define EVMM_REPORT_MALLOC_CALLS	"malloc_calls"

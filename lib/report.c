@@ -11,11 +11,20 @@
  * runs.  It is written only by the process that opened it: a child made
  * by fork() shares the descriptor, and would otherwise replace its
  * parent's report with its own.
+ *
+ * When EVMM_REPORT names a directory, each process writes a file of its
+ * own there instead, named by its process key: "NAME#N" for a program
+ * image that loads the library (NAME its program's name, N the first
+ * ordinal whose file it could create, with O_EXCL, so that the same
+ * sequence of programs gets the same keys in every run), and the
+ * parent's key followed by ".M" for its M-th child made by fork(),
+ * which creates its file at its first write.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 #ifdef HAVE_SYS_STAT_H
@@ -50,6 +59,10 @@
 #endif
 #ifndef O_CLOEXEC
 #define O_CLOEXEC 0
+#endif
+
+#if defined(HAVE_OPENAT) && defined(O_DIRECTORY)
+#define EVMM_REPORT_DIRECTORIES_ 1
 #endif
 
 /* --- Text ----------------------------------------------------------------- */
@@ -184,6 +197,22 @@ static struct evmm_text out;
 static int report_failed;
 static long summary_pid;
 
+/* Directory reports.  report_dir: the directory, kept open so that a
+ * later chdir() cannot move it, and checked against dir_dev and dir_ino
+ * before a file is made in it.  process_key: this process's key, empty
+ * when reports do not go to a directory (or it has none).  report_pending:
+ * this process has a key but no file yet (a child made by fork()).
+ * forks: the children this process has made by fork(). */
+static int report_dir = -1;
+static dev_t dir_dev;
+static ino_t dir_ino;
+static char process_key[EVMM_PROCESS_KEY_MAX + 1];
+static int report_pending;
+static unsigned long forks;
+static const char *dir_path;
+/* The directory and the key, for messages. */
+static char report_name[4096 + EVMM_PROCESS_KEY_MAX + 2];
+
 static long
 current_pid(void)
 {
@@ -205,12 +234,186 @@ report_problem(const char *path, const char *why)
 	evmm_text_stderr_(&t);
 }
 
+/* fd, moved above the standard streams: a program started with them
+ * closed would otherwise write its output into the report. */
+static int
+above_standard_streams(int fd)
+{
+#ifdef F_DUPFD_CLOEXEC
+	if (fd <= 2) {
+		int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+
+		if (moved >= 0) {
+			(void)close(fd);
+			fd = moved;
+		}
+	}
+#endif
+	return fd;
+}
+
+/* Keep fd, open on path, as the report if it is a regular file (then
+ * emptied): 0, or -1 after saying why. */
+static int
+adopt_report(int fd, const char *path)
+{
+	struct stat sb;
+	const char *why = NULL;
+
+	if (fstat(fd, &sb) != 0)
+		why = strerror(errno);
+	else if (!S_ISREG(sb.st_mode))
+		why = "not a regular file";
+	else if (ftruncate(fd, 0) != 0)
+		why = strerror(errno);
+	if (why != NULL) {
+		(void)close(fd);
+		report_problem(path, why);
+		return -1;
+	}
+	report_fd = above_standard_streams(fd);
+	report_path = path;
+	report_pid = current_pid();
+	report_dev = sb.st_dev;
+	report_ino = sb.st_ino;
+	return 0;
+}
+
+#ifdef EVMM_REPORT_DIRECTORIES_
+/* Create this process's file in the directory, named by its key, which
+ * must not exist: O_EXCL, so that nothing already there (a file, a
+ * symbolic link) is followed, opened or emptied.  The file descriptor,
+ * or -1 with errno set. */
+static int
+create_in_directory(void)
+{
+	struct stat sb;
+
+	/* A program that closed every descriptor and opened others must
+	 * not see its file made in whatever directory now has the
+	 * number. */
+	if (fstat(report_dir, &sb) != 0 || !S_ISDIR(sb.st_mode) ||
+	    sb.st_dev != dir_dev || sb.st_ino != dir_ino) {
+		errno = EBADF;
+		return -1;
+	}
+	return openat(report_dir, process_key, O_WRONLY | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_CLOEXEC, 0644);
+}
+
+static void
+name_report(const char *dir)
+{
+	struct evmm_text t;
+
+	t.len = 0;
+	evmm_text_str_(&t, dir);
+	evmm_text_str_(&t, "/");
+	evmm_text_str_(&t, process_key);
+	if (t.len >= sizeof(report_name))
+		t.len = sizeof(report_name) - 1;
+	memcpy(report_name, t.buf, t.len);
+	report_name[t.len] = '\0';
+}
+
+/* The program's name as a key's NAME: its bytes outside [A-Za-z0-9._-]
+ * made '_', cut to EVMM_PROCESS_NAME_MAX bytes; "process" when there is
+ * none. */
+static size_t
+program_key_name(char *buf)
+{
+	const char *name = NULL;
+	size_t n;
+	unsigned char c;
+
+#if defined(HAVE_DECL_PROGRAM_INVOCATION_SHORT_NAME) && \
+    HAVE_DECL_PROGRAM_INVOCATION_SHORT_NAME
+	name = program_invocation_short_name;
+#elif defined(HAVE_GETPROGNAME)
+	name = getprogname();
+#endif
+	if (name == NULL || *name == '\0')
+		name = "process";
+	for (n = 0; name[n] != '\0' && n < EVMM_PROCESS_NAME_MAX; n++) {
+		c = (unsigned char)name[n];
+		buf[n] = (char)((c >= 'a' && c <= 'z') || (c >= 'A' &&
+		    c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+		    c == '_' || c == '-' ? c : '_');
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/* EVMM_REPORT is the directory open on dirfd: take this process's key,
+ * NAME#N for the first N whose file can be created. */
+static int
+open_in_directory(int dirfd, const char *path)
+{
+	struct stat sb;
+	struct evmm_text t;
+	unsigned long n;
+	size_t len;
+	int fd = -1;
+
+	dirfd = above_standard_streams(dirfd);
+	if (fstat(dirfd, &sb) != 0) {
+		report_problem(path, strerror(errno));
+		(void)close(dirfd);
+		return -1;
+	}
+	report_dir = dirfd;
+	dir_dev = sb.st_dev;
+	dir_ino = sb.st_ino;
+	len = program_key_name(process_key);
+	for (n = 1; n <= EVMM_PROCESS_ORDINAL_MAX; n++) {
+		t.len = 0;
+		evmm_text_str_(&t, "#");
+		evmm_text_u64_(&t, n);
+		memcpy(process_key + len, t.buf, t.len);
+		process_key[len + t.len] = '\0';
+		fd = create_in_directory();
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	dir_path = path;
+	name_report(path);
+	if (fd < 0) {
+		if (errno == EEXIST) {
+			process_key[len] = '\0';
+			t.len = 0;
+			evmm_text_str_(&t, "every file from ");
+			evmm_text_escaped_(&t, process_key);
+			evmm_text_str_(&t, "#1 to #");
+			evmm_text_u64_(&t, EVMM_PROCESS_ORDINAL_MAX);
+			evmm_text_str_(&t, " is taken");
+			t.buf[t.len < sizeof(t.buf) ? t.len :
+			    sizeof(t.buf) - 1] = '\0';
+			report_problem(path, t.buf);
+		} else {
+			report_problem(report_name, strerror(errno));
+		}
+		process_key[0] = '\0';
+		(void)close(dirfd);
+		report_dir = -1;
+		return -1;
+	}
+	return adopt_report(fd, report_name);
+}
+#endif /* EVMM_REPORT_DIRECTORIES_ */
+
 int
 evmm_report_open_(const char *path)
 {
-	struct stat sb;
 	const char *why;
 	int fd, err;
+
+#ifdef EVMM_REPORT_DIRECTORIES_
+	/* A directory that is one, not a symbolic link to one; anything
+	 * else is taken as a file, as before. */
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0)
+		return open_in_directory(fd, path);
+#endif
 
 	/* No O_TRUNC: POSIX leaves its effect on anything but a regular
 	 * file open, so the file is truncated only once fstat() has shown
@@ -232,42 +435,63 @@ evmm_report_open_(const char *path)
 		report_problem(path, why);
 		return -1;
 	}
-	why = NULL;
-	if (fstat(fd, &sb) != 0)
-		why = strerror(errno);
-	else if (!S_ISREG(sb.st_mode))
-		why = "not a regular file";
-	else if (ftruncate(fd, 0) != 0)
-		why = strerror(errno);
-	if (why != NULL) {
-		(void)close(fd);
-		report_problem(path, why);
-		return -1;
-	}
-#ifdef F_DUPFD_CLOEXEC
-	/* A program started with standard streams closed would otherwise
-	 * write its output into the report. */
-	if (fd <= 2) {
-		int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-
-		if (moved >= 0) {
-			(void)close(fd);
-			fd = moved;
-		}
-	}
-#endif
-	report_fd = fd;
-	report_path = path;
-	report_pid = current_pid();
-	report_dev = sb.st_dev;
-	report_ino = sb.st_ino;
-	return 0;
+	return adopt_report(fd, path);
 }
 
 int
 evmm_report_is_open_(void)
 {
-	return EVMM_LOAD_RELAXED(&report_fd) >= 0;
+	return EVMM_LOAD_RELAXED(&report_fd) >= 0 ||
+	    EVMM_LOAD_RELAXED(&report_pending);
+}
+
+const char *
+evmm_report_key_(void)
+{
+	return process_key[0] != '\0' ? process_key : NULL;
+}
+
+void
+evmm_report_forking_(void)
+{
+	forks++;
+}
+
+void
+evmm_report_forked_(void)
+{
+	struct evmm_text t;
+	size_t len = strlen(process_key);
+
+	/* The child has one thread: a writer the fork cut is gone. */
+	report_busy = 0;
+	if (len == 0)
+		return;
+	if (report_fd >= 0)
+		(void)close(report_fd);	/* the child's copy of the parent's */
+	report_fd = -1;
+	report_pid = current_pid();
+	report_failed = 0;
+	t.len = 0;
+	evmm_text_str_(&t, ".");
+	evmm_text_u64_(&t, forks);
+	forks = 0;
+	if (len + t.len > EVMM_PROCESS_KEY_MAX) {
+		process_key[0] = '\0';
+		report_pending = 0;
+		t.len = 0;
+		evmm_text_str_(&t, "libevmm: EVMM_REPORT: the process key of "
+		    "a child made by fork() this deep would be too long; "
+		    "this child writes no report\n");
+		evmm_text_stderr_(&t);
+		return;
+	}
+	memcpy(process_key + len, t.buf, t.len);
+	process_key[len + t.len] = '\0';
+#ifdef EVMM_REPORT_DIRECTORIES_
+	name_report(dir_path);
+#endif
+	report_pending = 1;
 }
 
 void
@@ -321,6 +545,11 @@ format_report(struct evmm_text *t)
 
 	t->len = 0;
 	evmm_stats_get(&s, sizeof(s));
+	if (process_key[0] != '\0') {
+		evmm_text_str_(t, EVMM_REPORT_PROCESS "=");
+		evmm_text_str_(t, process_key);
+		evmm_text_str_(t, "\n");
+	}
 	key(t, EVMM_REPORT_ALLOCATIONS, evmm_instr_allocations_());
 	key(t, EVMM_REPORT_MALLOC_CALLS, s.malloc_calls);
 	key(t, EVMM_REPORT_CALLOC_CALLS, s.calloc_calls);
@@ -365,10 +594,24 @@ evmm_report_write_(void)
 
 	/* Read once unlocked: the exit closes it while other threads may
 	 * still be allocating. */
-	if (EVMM_LOAD_RELAXED(&report_fd) < 0 || current_pid() != report_pid)
+	if (!evmm_report_is_open_() || current_pid() != report_pid)
 		return;
 	while (!TRY_LOCK_(&report_busy))
 		continue;
+#ifdef EVMM_REPORT_DIRECTORIES_
+	if (report_pending) {
+		int fd = create_in_directory();
+
+		EVMM_STORE_RELAXED(&report_pending, 0);
+		if (fd < 0) {
+			report_failed = 1;
+			report_problem(report_name, errno == EEXIST ?
+			    "a file of that name is in the way" :
+			    strerror(errno));
+		} else if (adopt_report(fd, report_name) != 0)
+			report_failed = 1;
+	}
+#endif
 	if (report_fd < 0)
 		goto out;
 	format_report(&out);
@@ -410,7 +653,7 @@ close_report(void)
 {
 	int fd;
 
-	if (report_fd < 0 || current_pid() != report_pid)
+	if (!evmm_report_is_open_() || current_pid() != report_pid)
 		return;
 	evmm_report_write_();
 	while (!TRY_LOCK_(&report_busy))
@@ -418,7 +661,7 @@ close_report(void)
 	fd = report_fd;
 	EVMM_STORE_RELAXED(&report_fd, -1);
 	UNLOCK_(&report_busy);
-	if (close(fd) != 0 && !report_failed)
+	if (fd >= 0 && close(fd) != 0 && !report_failed)
 		report_problem(report_path, strerror(errno));
 }
 

@@ -460,6 +460,55 @@ START_TEST(test_ranges_are_cut_visibly)
 }
 END_TEST
 
+START_TEST(test_ranges_name_each_process_once)
+{
+	struct point pts[6], *pp[6];
+	size_t starts[6], rows, i;
+	char buf[96];
+
+	/* b#1:1 crashes; so do sh#1.1:3-4 and a#2:1-2, which the table
+	 * shows in process order: a#2 (process 0), then sh#1.1 (1). */
+	for (i = 0; i < 6; i++)
+		set_point(&pts[i], 0, "crashed (signal 11, SIGSEGV)",
+		    "prog+0x10", "-");
+	pts[0].nth = 3, pts[0].proc = 1, pts[0].label = "sh#1.1";
+	pts[1].nth = 4, pts[1].proc = 1, pts[1].label = "sh#1.1";
+	pts[2].nth = 1, pts[2].proc = 0, pts[2].label = "a#2";
+	pts[3].nth = 2, pts[3].proc = 0, pts[3].label = "a#2";
+	/* Allocation 5 of one process does not extend 4 of another. */
+	pts[4].nth = 5, pts[4].proc = 2, pts[4].label = "z#1";
+	set_point(&pts[5], 1, "hung (timeout)", "prog+0x40", "-");
+	pts[5].proc = 2, pts[5].label = "z#1";
+	for (i = 0; i < 6; i++)
+		pp[5 - i] = &pts[i];
+	rows = group_points(pp, 6, starts);
+	ck_assert_uint_eq(rows, 2);
+	format_ranges(pp + starts[0], starts[1] - starts[0], buf, sizeof(buf));
+	ck_assert_str_eq(buf, "a#2:1-2,sh#1.1:3-4,z#1:5");
+	format_ranges(pp + starts[1], 6 - starts[1], buf, sizeof(buf));
+	ck_assert_str_eq(buf, "z#1:1");
+	format_point(pp[starts[1]], buf, sizeof(buf));
+	ck_assert_str_eq(buf, "z#1:1");
+	pts[5].label = NULL;
+	format_point(&pts[5], buf, sizeof(buf));
+	ck_assert_str_eq(buf, "1");
+}
+END_TEST
+
+START_TEST(test_process_keys_order_by_name_then_numbers)
+{
+	ck_assert_int_lt(compare_keys("a#2", "a#10"), 0);
+	ck_assert_int_lt(compare_keys("a#1", "a#1.1"), 0);
+	ck_assert_int_lt(compare_keys("a#1.1", "a#1.2"), 0);
+	ck_assert_int_lt(compare_keys("a#1.9", "a#1.10"), 0);
+	ck_assert_int_lt(compare_keys("a#1.1.5", "a#2"), 0);
+	ck_assert_int_lt(compare_keys("a#9", "ab#1"), 0);
+	ck_assert_int_lt(compare_keys("sh#1", "victim#1"), 0);
+	ck_assert_int_eq(compare_keys("v#3.1", "v#3.1"), 0);
+	ck_assert_int_gt(compare_keys("v#10", "v#9.9"), 0);
+}
+END_TEST
+
 static Suite *
 make_torture_suite(void)
 {
@@ -495,6 +544,8 @@ make_torture_suite(void)
 	tc = tcase_create("Group");
 	tcase_add_test(tc, test_same_result_and_sites_make_one_row_with_ranges);
 	tcase_add_test(tc, test_ranges_are_cut_visibly);
+	tcase_add_test(tc, test_ranges_name_each_process_once);
+	tcase_add_test(tc, test_process_keys_order_by_name_then_numbers);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -223,6 +223,77 @@ else
 	    "the file system refuses new lines in names"
 fi
 
+# --- EVMM_REPORT naming a directory: a report per process -----------------
+
+mkdir "$tmp/dir"
+run EVMM_REPORT="$tmp/dir" -- fork
+run EVMM_REPORT="$tmp/dir" -- fork
+ok_if "in a directory, each process writes a file named by its key" \
+    test "$(cd "$tmp/dir" && echo *)" = \
+    "fault_env#1 fault_env#1.1 fault_env#2 fault_env#2.1"
+ok_if "a report holds its process key" \
+    test "$(sed -n 's/^process=//p' "$tmp/dir/fault_env#2")" = fault_env#2
+ok_if "a program's report counts its own allocations" \
+    grep -qx allocations=5 "$tmp/dir/fault_env#1"
+ok_if "a child made by fork() counts its own, from 1" \
+    grep -qx allocations=3 "$tmp/dir/fault_env#1.1"
+ok_if "... and has its own statistics" \
+    grep -qx malloc_calls=3 "$tmp/dir/fault_env#1.1"
+
+mkdir "$tmp/links"
+echo keep >"$tmp/target"
+ln -s "$tmp/target" "$tmp/links/fault_env#1"
+run EVMM_REPORT="$tmp/links"
+ok_if "a symbolic link in a key's place is not followed: the next is taken" \
+    test "$(cat "$tmp/target")" = keep -a -s "$tmp/links/fault_env#2"
+
+mkdir "$tmp/inway"
+echo keep >"$tmp/inway/fault_env#1.1"
+run EVMM_REPORT="$tmp/inway" -- fork
+ok_if "a file in the place of a child's report is left alone" \
+    test "$(cat "$tmp/inway/fault_env#1.1")" = keep
+ok_if "... and the child says so on stderr" \
+    matches "$err" -F "libevmm: EVMM_REPORT: cannot write $tmp/inway/fault_env#1.1: a file of that name is in the way"
+
+ln -s "$tmp/dir" "$tmp/dirlink"
+run EVMM_REPORT="$tmp/dirlink"
+ok_if "a symbolic link to a directory as EVMM_REPORT is refused" \
+    matches "$err" -F "libevmm: EVMM_REPORT: cannot write $tmp/dirlink: it is a symbolic link"
+ok_if "... and nothing is written in the directory" \
+    test "$(ls "$tmp/dir" | wc -l)" -eq 4
+
+mkdir "$tmp/odd"
+if ln -s "$prog_abs" "$tmp/odd name!" 2>/dev/null; then
+	EVMM_REPORT="$tmp/odd" "$tmp/odd name!" >/dev/null 2>&1
+	ok_if "a key has the program's name with other bytes made _" \
+	    test -s "$tmp/odd/odd_name_#1"
+else
+	skip "a key has the program's name with other bytes made _" \
+	    "the file system refuses that name"
+fi
+
+mkdir "$tmp/aim"
+run EVMM_REPORT="$tmp/aim" EVMM_FAULT=nth=2 \
+    EVMM_FAULT_PROCESS="fault_env#1.1" -- fork
+ok_if "EVMM_FAULT_PROCESS naming a child made by fork(): the parent fails nothing" \
+    test "$out" = "ok ok ok ok ok" -a "$status" -eq 0
+ok_if "... the child fails its allocation 2" \
+    grep -qx first_injected_call=2 "$tmp/aim/fault_env#1.1"
+ok_if "... and the parent only counts" \
+    grep -qx injected_failures=0 "$tmp/aim/fault_env#1"
+mkdir "$tmp/aim2"
+run EVMM_REPORT="$tmp/aim2" EVMM_FAULT=nth=2 \
+    EVMM_FAULT_PROCESS="fault_env#1" -- fork
+ok_if "EVMM_FAULT_PROCESS naming the program fails its allocation 2" \
+    test "$out" = "ok FAIL ok ok ok"
+ok_if "... and not its child's, whose key differs" \
+    grep -qx injected_failures=0 "$tmp/aim2/fault_env#1.1"
+run EVMM_FAULT=nth=2 EVMM_FAULT_PROCESS="fault_env#1"
+ok_if "EVMM_FAULT_PROCESS without a report directory: nothing fails" \
+    test "$out" = "ok ok ok ok ok"
+ok_if "... and it says why on stderr" \
+    matches "$err" -F "EVMM_FAULT_PROCESS is set, but processes have keys only when EVMM_REPORT names a directory"
+
 # --- EVMM_STATS=1 prints a summary at exit --------------------------------
 
 run EVMM_STATS=1 EVMM_FAULT=nth=2

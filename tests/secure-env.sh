@@ -91,6 +91,13 @@ ok_if "setuid: nothing is printed (EVMM_STATS=1 included)" test -z "$err"
 
 run "$tmp/prog" EVMM_REPORT="$tmp/open/report"
 ok_if "setuid: EVMM_REPORT creates no file" test ! -e "$tmp/open/report"
+mkdir "$tmp/open/dir" && chown $nobody:$nobody "$tmp/open/dir"
+run "$tmp/prog" EVMM_REPORT="$tmp/open/dir" EVMM_FAULT=every=1 \
+    EVMM_FAULT_PROCESS="prog#1"
+ok_if "setuid: an EVMM_REPORT directory gets no file" \
+    test -z "$(ls -A "$tmp/open/dir")"
+ok_if "setuid: EVMM_FAULT_PROCESS naming it fails no allocation" \
+    test "$out" = "secure=1 failed=0"
 run "$tmp/prog" EVMM_FAULT=bogus EVMM_STATS=bogus
 ok_if "setuid: malformed values are not even read" test -z "$err"
 
@@ -103,4 +110,10 @@ ok_if "not setuid: EVMM_REPORT writes the report" \
     grep -q -x allocations=5 "$tmp/open/report"
 ok_if "not setuid: EVMM_STATS=1 prints the summary" \
     matches "$err" -F "libevmm: EVMM_STATS:"
+run "$tmp/plain" EVMM_REPORT="$tmp/open/dir" EVMM_FAULT=every=1 \
+    EVMM_FAULT_PROCESS="plain#1"
+ok_if "not setuid: EVMM_REPORT=DIRECTORY writes the process's file" \
+    grep -q -x process=plain#1 "$tmp/open/dir/plain#1"
+ok_if "not setuid: EVMM_FAULT_PROCESS naming it fails every allocation" \
+    test "$out" = "secure=0 failed=5"
 tap_done

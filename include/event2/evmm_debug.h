@@ -18,20 +18,28 @@
  * - EVMM_REPORT=PATH turns the statistics on and writes them, with the
  *   first injected failure and the file and offset of its call site, to
  *   PATH when the program exits (and at that failure, in case it crashes).  This is how
- *   evmm-torture(1) counts and fails a command's allocations.  While
- *   EVMM_FAULT fails allocations too, a program killed by SIGSEGV,
- *   SIGBUS, SIGFPE, SIGILL or SIGABRT gets the crashing thread's frames
- *   appended to PATH, and still dies of its signal (evmm_fault_set(3)).
+ *   evmm-torture(1) counts and fails a command's allocations.  When PATH
+ *   is a directory, each process writes a file of its own there, named
+ *   by its process key: NAME#N for a program (its name, and the first
+ *   ordinal whose file could be created), PARENT.M for the M-th child
+ *   its parent made by fork(), which numbers and counts its allocations
+ *   afresh.  While EVMM_FAULT fails allocations too, a program killed by
+ *   SIGSEGV, SIGBUS, SIGFPE, SIGILL or SIGABRT gets the crashing thread's
+ *   frames appended to its report, and still dies of its signal
+ *   (evmm_fault_set(3)).
+ * - EVMM_FAULT_PROCESS=KEY makes EVMM_FAULT fail allocations in the
+ *   process with that key only (EVMM_REPORT must name a directory).
  *
  * The library reads these once, when it is loaded.  A value it cannot
  * use is refused with a message on standard error, and not applied.
  * In a process that runs with privileges its caller does not have
  * (setuid, setgid or file capabilities: AT_SECURE on Linux, issetugid()
- * elsewhere) all three are ignored: nothing is read, printed or opened.
+ * elsewhere) all four are ignored: nothing is read, printed or opened.
  * The report file is opened at once, when the variable is read, and only
  * a regular file is accepted; symbolic links are not followed.  Only the
  * process that read the variables writes the report and the EVMM_STATS
- * summary: a child made by fork() writes neither.
+ * summary: a child made by fork() writes neither, unless EVMM_REPORT
+ * names a directory, where it writes a report of its own.
  *
  * Nothing here exists in a build configured with
  * --disable-malloc-replacement: test EVMM_FAULT_INJECTION_IMPLEMENTED.
@@ -178,7 +186,7 @@ struct evmm_stats {
  * While on, each thread counts in counters of its own, so threads that
  * allocate at once do not slow each other down; counts of a thread that
  * exits are kept.  A child made by fork() starts with its parent's
- * counts.
+ * counts (with zero ones when EVMM_REPORT names a directory).
  *
  * @param on  non-zero to turn them on, 0 to turn them off
  */

@@ -5,8 +5,8 @@
  * The environment every run shares, set once in evmm-torture's own
  * environment, which each command inherits: LD_PRELOAD for --preload,
  * and the sanitizers' options (exit statuses, leak detection, frames as
- * module+offset).  What differs per run (EVMM_REPORT, EVMM_FAULT, the
- * marker) run.c sets in the child.
+ * module+offset).  What differs per run (EVMM_REPORT, EVMM_FAULT,
+ * EVMM_FAULT_PROCESS, the marker) run.c sets in the child.
  */
 #include "config.h"
 

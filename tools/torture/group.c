@@ -13,6 +13,63 @@
 
 #include "torture.h"
 
+/* The number at *s, moved past; 0 when there is none. */
+static unsigned long
+key_number(const char **s)
+{
+	unsigned long n = 0;
+
+	while (**s >= '0' && **s <= '9')
+		n = n * 10 + (unsigned long)(*(*s)++ - '0');
+	return n;
+}
+
+int
+compare_keys(const char *a, const char *b)
+{
+	size_t la = strcspn(a, "#"), lb = strcspn(b, "#");
+	unsigned long na, nb;
+	int c;
+
+	if ((c = strncmp(a, b, la < lb ? la : lb)) != 0)
+		return c;
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	a += la;
+	b += lb;
+	/* "#N", then ".M" for each fork: the shorter, where one is the
+	 * other's start (a parent), comes first. */
+	while (*a != '\0' && *b != '\0') {
+		if (*a != *b)
+			return *a < *b ? -1 : 1;
+		a++;
+		b++;
+		na = key_number(&a);
+		nb = key_number(&b);
+		if (na != nb)
+			return na < nb ? -1 : 1;
+	}
+	return (*a != '\0') - (*b != '\0');
+}
+
+void
+format_point(const struct point *p, char *buf, size_t size)
+{
+	if (p->label != NULL)
+		snprintf(buf, size, "%s:%lu", p->label, p->nth);
+	else
+		snprintf(buf, size, "%lu", p->nth);
+}
+
+/* Points in order: by process, then by allocation. */
+static int
+point_order(const struct point *a, const struct point *b)
+{
+	if (a->proc != b->proc)
+		return a->proc < b->proc ? -1 : 1;
+	return a->nth < b->nth ? -1 : a->nth > b->nth;
+}
+
 static int
 same_row(const struct point *a, const struct point *b)
 {
@@ -35,13 +92,13 @@ by_row(const void *x, const void *y)
 	    (c = strcmp(a->caller, b->caller)) != 0 ||
 	    (c = strcmp(a->entry, b->entry)) != 0)
 		return c;
-	return a->nth < b->nth ? -1 : a->nth > b->nth;
+	return point_order(a, b);
 }
 
 /* The rows in the order of their first point. */
 struct row {
 	size_t start, len;
-	unsigned long first;
+	const struct point *first;
 };
 
 static int
@@ -49,7 +106,7 @@ by_first(const void *x, const void *y)
 {
 	const struct row *a = x, *b = y;
 
-	return a->first < b->first ? -1 : a->first > b->first;
+	return point_order(a->first, b->first);
 }
 
 size_t
@@ -77,7 +134,7 @@ group_points(struct point **pts, size_t n, size_t *starts)
 		if (i == 0 || !same_row(pts[i - 1], pts[i])) {
 			rows[nrows].start = i;
 			rows[nrows].len = 0;
-			rows[nrows].first = pts[i]->nth;
+			rows[nrows].first = pts[i];
 			nrows++;
 		}
 		rows[nrows - 1].len++;
@@ -105,20 +162,28 @@ format_ranges(struct point *const *pts, size_t n, char *buf, size_t size)
 	buf[0] = '\0';
 	while (i < n) {
 		unsigned long lo = pts[i]->nth, hi = lo;
-		char item[48];
+		const char *label = pts[i]->label;
+		char item[EVMM_PROCESS_KEY_MAX + 48];
 		int len;
 
-		while (i + 1 < n && pts[i + 1]->nth == hi + 1) {
+		/* The key once, before the first of its points. */
+		if (label != NULL && i > 0 && pts[i - 1]->label != NULL &&
+		    strcmp(pts[i - 1]->label, label) == 0)
+			label = NULL;
+		while (i + 1 < n && pts[i + 1]->nth == hi + 1 &&
+		    pts[i + 1]->proc == pts[i]->proc) {
 			hi++;
 			i++;
 		}
 		i++;
 		if (hi == lo)
-			len = snprintf(item, sizeof(item), "%s%lu",
-			    o > 0 ? "," : "", lo);
+			len = snprintf(item, sizeof(item), "%s%s%s%lu",
+			    o > 0 ? "," : "", label != NULL ? label : "",
+			    label != NULL ? ":" : "", lo);
 		else
-			len = snprintf(item, sizeof(item), "%s%lu-%lu",
-			    o > 0 ? "," : "", lo, hi);
+			len = snprintf(item, sizeof(item), "%s%s%s%lu-%lu",
+			    o > 0 ? "," : "", label != NULL ? label : "",
+			    label != NULL ? ":" : "", lo, hi);
 		/* Keep room for ",..." unless this is the last item. */
 		if (o + (size_t)len + (i < n ? 4 : 0) >= size) {
 			if (o + 4 < size)

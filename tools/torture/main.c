@@ -6,9 +6,11 @@
  * through libevmm, then again with allocation 1, 2, ... N failing in
  * turn, and report each point at which it crashed, hung or leaked.
  *
- * It drives the library through the environment (EVMM_REPORT to count
- * and to learn where a failure hit, EVMM_FAULT=nth=K to fail), so it
- * does not link libevmm itself.  See evmm-torture(1); torture.h says
+ * It drives the library through the environment (EVMM_REPORT naming a
+ * directory where each process writes its report, to count and to learn
+ * where a failure hit; EVMM_FAULT=nth=K and EVMM_FAULT_PROCESS=KEY to
+ * fail allocation K of one process), so it does not link libevmm
+ * itself.  See evmm-torture(1); torture.h says
  * which file holds which part.
  */
 #include "config.h"
@@ -66,7 +68,7 @@ start(struct point *p, size_t nrun, const struct options *o)
 
 /* Runs one point alone, to its end. */
 static void
-run_one(struct point *p, const struct options *o, unsigned long *count)
+run_one(struct point *p, const struct options *o, struct processes *count)
 {
 	struct point *running[1];
 
@@ -78,14 +80,13 @@ run_one(struct point *p, const struct options *o, unsigned long *count)
 
 /* The counting run: 0, or 1 when there is nothing to test. */
 static int
-count_allocations(const struct options *o, unsigned long *allocations)
+count_allocations(const struct options *o, struct processes *count)
 {
 	struct point base;
 	const char *cmd = o->command[0];
 
 	memset(&base, 0, sizeof(base));
-	*allocations = 0;
-	run_one(&base, o, allocations);
+	run_one(&base, o, count);
 	if (base.verdict.outcome == HUNG && base.timed_out) {
 		fprintf(stderr, "%s: %s took more than %ld s with no failure "
 		    "injected; raise --timeout\n", progname, cmd, o->timeout);
@@ -119,7 +120,7 @@ count_allocations(const struct options *o, unsigned long *allocations)
 		    WEXITSTATUS(base.status));
 		return 1;
 	}
-	if (*allocations == 0) {
+	if (count->allocations == 0) {
 		fprintf(stderr, "%s: %s makes 0 allocations through libevmm: "
 		    "nothing was tested.  Likely causes:\n%s", progname, cmd,
 		    likely_causes);
@@ -175,10 +176,24 @@ struct per_site {
 	size_t failing;
 };
 
+/* Point k of process proc: its fields but the result. */
+static void
+aim(struct point *p, const struct processes *count, size_t proc,
+    unsigned long k)
+{
+	memset(p, 0, sizeof(*p));
+	p->nth = k;
+	p->proc = proc;
+	p->key = count->v[proc].key;
+	p->label = count->allocating > 1 ? p->key : NULL;
+}
+
 static const char *
 site_at(struct per_site *ps, unsigned long k, const struct options *o,
-    unsigned long total)
+    const struct processes *count, size_t proc)
 {
+	unsigned long total = count->v[proc].allocations;
+
 	struct point *p;
 
 	if (ps->index[k] == 0) {
@@ -195,8 +210,7 @@ site_at(struct per_site *ps, unsigned long k, const struct options *o,
 			ps->cap = cap;
 		}
 		p = &ps->points[ps->n];
-		memset(p, 0, sizeof(*p));
-		p->nth = k;
+		aim(p, count, proc, k);
 		run_one(p, o, NULL);
 		ps->index[k] = ++ps->n;
 		if (is_failing(p))
@@ -213,9 +227,9 @@ site_at(struct per_site *ps, unsigned long k, const struct options *o,
  * then joins (a copy: the points array moves as it grows). */
 static int
 probe(struct per_site *ps, unsigned long k, const struct options *o,
-    unsigned long total)
+    const struct processes *count, size_t proc)
 {
-	const char *site = site_at(ps, k, o, total);
+	const char *site = site_at(ps, k, o, count, proc);
 	char *copy;
 	size_t i;
 	int found = 0;
@@ -230,14 +244,23 @@ probe(struct per_site *ps, unsigned long k, const struct options *o,
 	return found;
 }
 
+/* One process's allocations: sites are those of this process. */
 static void
-run_per_site(struct per_site *ps, unsigned long total,
+run_per_site(struct per_site *ps, const struct processes *count, size_t proc,
     const struct options *o)
 {
+	unsigned long total = count->v[proc].allocations;
 	unsigned long k = 1, prev = 0, stride = 1, lo, hi, mid;
+	size_t i;
 
+	memset(ps->index, 0, (total + 1) * sizeof(*ps->index));
+	for (i = 0; i < RECENT; i++) {
+		free(ps->recent[i]);
+		ps->recent[i] = NULL;
+	}
+	ps->nrecent = 0;
 	while (k <= total) {
-		if (probe(ps, k, o, total)) {
+		if (probe(ps, k, o, count, proc)) {
 			prev = k;
 			if (stride < total)
 				stride *= 2;
@@ -252,7 +275,7 @@ run_per_site(struct per_site *ps, unsigned long total,
 			hi = k;
 			while (hi - lo > 1) {
 				mid = lo + (hi - lo) / 2;
-				if (probe(ps, mid, o, total))
+				if (probe(ps, mid, o, count, proc))
 					lo = mid;
 				else
 					hi = mid;
@@ -265,11 +288,25 @@ run_per_site(struct per_site *ps, unsigned long total,
 	}
 }
 
+/* The g-th allocation of them all, from 0, as a point. */
+static void
+aim_global(struct point *p, const struct processes *count, unsigned long g)
+{
+	size_t proc = 0;
+
+	while (proc + 1 < count->n && g >= count->v[proc].allocations) {
+		g -= count->v[proc].allocations;
+		proc++;
+	}
+	aim(p, count, proc, g + 1);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
 	struct point *points = NULL;
+	struct processes count;
 	unsigned long allocations;
 	size_t n, i;
 	int failed = 0;
@@ -278,32 +315,34 @@ main(int argc, char **argv)
 	parse_options(argv, &o);
 	run_init(&o);
 
-	if (count_allocations(&o, &allocations) != 0) {
+	memset(&count, 0, sizeof(count));
+	if (count_allocations(&o, &count) != 0) {
+		free(count.v);
 		run_cleanup();
 		return 1;
 	}
+	allocations = count.allocations;
 	n = allocations;
 	if (o.max_points > 0 && (unsigned long)o.max_points < allocations)
 		n = (size_t)o.max_points;
-	printf("%s: %s makes %lu allocation%s through libevmm; ", progname,
-	    o.command[0], allocations, allocations == 1 ? "" : "s");
-	if (o.per_site)
-		printf("failing one of each call site in turn\n");
-	else
-		printf("failing %s%zu of them in turn\n",
-		    n < allocations ? "a sample of " : "", n);
-	fflush(stdout);
+	report_plan(o.command[0], &count, n, o.per_site);
 
 	if (o.per_site) {
 		struct per_site ps;
+		unsigned long most = 0;
 
+		for (i = 0; i < count.n; i++)
+			if (count.v[i].allocations > most)
+				most = count.v[i].allocations;
 		memset(&ps, 0, sizeof(ps));
 		ps.cap = 64;
 		ps.points = malloc(ps.cap * sizeof(*ps.points));
-		ps.index = calloc(allocations + 1, sizeof(*ps.index));
+		ps.index = calloc(most + 1, sizeof(*ps.index));
 		if (ps.points == NULL || ps.index == NULL)
 			run_out_of_memory();
-		run_per_site(&ps, allocations, &o);
+		for (i = 0; i < count.n; i++)
+			if (count.v[i].allocations > 0)
+				run_per_site(&ps, &count, i, &o);
 		if (!o.verbose)
 			report_progress(allocations, allocations, ps.failing,
 			    1);
@@ -316,11 +355,12 @@ main(int argc, char **argv)
 		points = calloc(n, sizeof(*points));
 		if (points == NULL)
 			run_out_of_memory();
-		/* Evenly spread, the first and the last included. */
+		/* Evenly spread over every process's allocations, the
+		 * first and the last included. */
 		for (i = 0; i < n; i++)
-			points[i].nth = n == 1 ? 1 : 1 + (unsigned long)
-			    ((double)i * (double)(allocations - 1) /
-			    (double)(n - 1));
+			aim_global(&points[i], &count, n == 1 ? 0 :
+			    (unsigned long)((double)i * (double)(allocations -
+			    1) / (double)(n - 1)));
 		run_all(points, n, &o);
 	}
 
@@ -338,6 +378,7 @@ main(int argc, char **argv)
 	}
 	report_summary(points, n, allocations, o.per_site);
 	free(points);
+	free(count.v);
 	run_cleanup();
 	return failed;
 }

@@ -36,9 +36,30 @@ report_progress(size_t done, size_t total, size_t failing, int force)
 }
 
 void
+report_plan(const char *cmd, const struct processes *count, size_t points,
+    int per_site)
+{
+	unsigned long allocations = count->allocations;
+
+	printf("%s: %s makes %lu allocation%s through libevmm", progname, cmd,
+	    allocations, allocations == 1 ? "" : "s");
+	if (count->n > 1)
+		printf(" in %zu processes", count->n);
+	if (per_site)
+		printf("; failing one of each call site in turn\n");
+	else
+		printf("; failing %s%zu of them in turn\n",
+		    points < allocations ? "a sample of " : "", points);
+	fflush(stdout);
+}
+
+void
 report_point(const struct point *p)
 {
-	printf("point %lu: %s, at %s from %s", p->nth, p->result, p->entry,
+	char name[EVMM_PROCESS_KEY_MAX + 32];
+
+	format_point(p, name, sizeof(name));
+	printf("point %s: %s, at %s from %s", name, p->result, p->entry,
 	    p->caller);
 	if (strcmp(p->crash, "-") != 0)
 		printf(", %s %s", p->verdict.outcome == CANNOT_RUN ? "because" :
@@ -59,7 +80,8 @@ report_table(struct point *points, size_t n)
 {
 	struct point **pts;
 	size_t *starts, i, nf = 0, rows, r;
-	char ranges[128];
+	char ranges[EVMM_PROCESS_KEY_MAX + 128];
+	int width = 12, len;
 
 	pts = malloc((n > 0 ? n : 1) * sizeof(*pts));
 	starts = malloc((n > 0 ? n : 1) * sizeof(*starts));
@@ -72,19 +94,27 @@ report_table(struct point *points, size_t n)
 		if (failing(&points[i]))
 			pts[nf++] = &points[i];
 	rows = group_points(pts, nf, starts);
+	/* The points column as wide as its widest entry: process keys. */
+	for (r = 0; r < rows; r++) {
+		format_ranges(pts + starts[r], (r + 1 < rows ? starts[r + 1] :
+		    nf) - starts[r], ranges, sizeof(ranges));
+		len = (int)strlen(ranges);
+		if (len > width)
+			width = len;
+	}
 	if (rows > 0) {
-		printf("\n%-12s %5s  %-30s %-7s %s\n", "points", "count",
-		    "result", "entry", "allocation site");
+		printf("\n%-*s %5s  %-30s %-7s %s\n", width, "points",
+		    "count", "result", "entry", "allocation site");
 		for (r = 0; r < rows; r++) {
 			size_t end = r + 1 < rows ? starts[r + 1] : nf;
 			const struct point *p = pts[starts[r]];
 
 			format_ranges(pts + starts[r], end - starts[r], ranges,
 			    sizeof(ranges));
-			printf("%-12s %5zu  %-30s %-7s %s\n", ranges,
+			printf("%-*s %5zu  %-30s %-7s %s\n", width, ranges,
 			    end - starts[r], p->result, p->entry, p->caller);
 			if (strcmp(p->crash, "-") != 0)
-				printf("%-12s %5s  %s %s\n", "", "",
+				printf("%-*s %5s  %s %s\n", width, "", "",
 				    p->verdict.outcome == CANNOT_RUN ?
 				    "because" : "crash site", p->crash);
 		}

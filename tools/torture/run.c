@@ -58,7 +58,7 @@ int run_base_reported;
  * sweep, and to kill them all on a stop. */
 static struct live_run {
 	pid_t pid;
-	unsigned long nth;
+	unsigned long id;
 } *live;
 static size_t live_count, live_cap;
 
@@ -72,9 +72,30 @@ now(void)
 }
 
 static void
-file_path(char *buf, size_t size, const char *what, unsigned long nth)
+file_path(char *buf, size_t size, const char *what, unsigned long id)
 {
-	snprintf(buf, size, "%s/%s-%lu", tmpdir, what, nth);
+	snprintf(buf, size, "%s/%s-%lu", tmpdir, what, id);
+}
+
+/* Removes the directory path and the files in it. */
+static void
+remove_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	char file[FILE_PATH_MAX + EVMM_PROCESS_KEY_MAX + 2];
+
+	if (d != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			if (strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0)
+				continue;
+			snprintf(file, sizeof(file), "%s/%s", path, e->d_name);
+			unlink(file);
+		}
+		closedir(d);
+	}
+	rmdir(path);
 }
 
 /* --- Cleaning up ----------------------------------------------------------- */
@@ -96,7 +117,9 @@ remove_tmpdir(void)
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", tmpdir,
 			    e->d_name);
-			unlink(path);
+			/* A run's report directory, or a file. */
+			if (unlink(path) != 0)
+				remove_dir(path);
 		}
 		closedir(d);
 	}
@@ -131,10 +154,10 @@ for_each_child(void (*fn)(pid_t))
 #endif
 }
 
-/* The point named by pid's marker, in *nth: 1, or 0 when it has none
+/* The run named by pid's marker, in *id: 1, or 0 when it has none
  * (or it cannot be read: another user's process, or one gone). */
 static int
-marker_of(pid_t pid, unsigned long *nth)
+marker_of(pid_t pid, unsigned long *id)
 {
 #ifdef __linux__
 	char path[64], *buf, *s, want[48];
@@ -160,7 +183,7 @@ marker_of(pid_t pid, unsigned long *nth)
 	    (long)getpid());
 	for (s = buf; s < buf + len; s += strlen(s) + 1) {
 		if (strncmp(s, want, wlen) == 0) {
-			*nth = strtoul(s + wlen, NULL, 10);
+			*id = strtoul(s + wlen, NULL, 10);
 			found = 1;
 			break;
 		}
@@ -169,19 +192,19 @@ marker_of(pid_t pid, unsigned long *nth)
 	return found;
 #else
 	(void)pid;
-	(void)nth;
+	(void)id;
 	return 0;
 #endif
 }
 
-/* Whether pid leads a run not yet handed back, or nth is such a run. */
+/* Whether pid leads a run not yet handed back, or id is such a run. */
 static int
-is_live_leader(pid_t pid, const unsigned long *nth)
+is_live_leader(pid_t pid, const unsigned long *id)
 {
 	size_t i;
 
 	for (i = 0; i < live_count; i++)
-		if (live[i].pid == pid || (nth != NULL && live[i].nth == *nth))
+		if (live[i].pid == pid || (id != NULL && live[i].id == *id))
 			return 1;
 	return 0;
 }
@@ -193,12 +216,12 @@ static int kill_unmarked;
 static void
 sweep_one(pid_t pid)
 {
-	unsigned long nth;
+	unsigned long id;
 
 	if (is_live_leader(pid, NULL))
 		return;
-	if (marker_of(pid, &nth)) {
-		if (is_live_leader(0, &nth))
+	if (marker_of(pid, &id)) {
+		if (is_live_leader(0, &id))
 			return;
 	} else if (!kill_unmarked) {
 		return;
@@ -371,13 +394,17 @@ child(struct point *p, const struct options *o)
 		signal(sig, SIG_DFL);
 	setpgid(0, 0);
 
-	file_path(path, sizeof(path), "report", p->nth);
+	/* Each process that loads libevmm writes its report in the run's
+	 * directory; the point's fault applies in its process alone. */
+	file_path(path, sizeof(path), "reports", p->id);
 	snprintf(fault, sizeof(fault), "nth=%lu", p->nth);
-	snprintf(marker, sizeof(marker), "%ld.%lu", (long)getppid(), p->nth);
+	snprintf(marker, sizeof(marker), "%ld.%lu", (long)getppid(), p->id);
 	if (setenv("EVMM_REPORT", path, 1) != 0 ||
 	    setenv("EVMM_TORTURE_RUN", marker, 1) != 0 ||
 	    (p->nth > 0 ? setenv("EVMM_FAULT", fault, 1) :
-	    unsetenv("EVMM_FAULT")) != 0)
+	    unsetenv("EVMM_FAULT")) != 0 ||
+	    (p->nth > 0 ? setenv("EVMM_FAULT_PROCESS", p->key, 1) :
+	    unsetenv("EVMM_FAULT_PROCESS")) != 0)
 		_exit(TORTURE_EXEC_FAILED);
 
 	/* stdin: nothing, always: runs in parallel must not share it, and
@@ -389,7 +416,7 @@ child(struct point *p, const struct options *o)
 		dup2(fd, STDIN_FILENO);
 	if (fd >= 0 && !o->verbose)
 		dup2(fd, STDOUT_FILENO);
-	file_path(path, sizeof(path), "err", p->nth);
+	file_path(path, sizeof(path), "err", p->id);
 	err = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (err >= 0)
 		dup2(err, STDERR_FILENO);
@@ -424,7 +451,7 @@ child(struct point *p, const struct options *o)
 		snprintf(status, sizeof(status), "--error-exitcode=%d",
 		    TORTURE_LEAK_STATUS);
 		snprintf(log, sizeof(log), "--log-file=%s/vg-%lu.%%p", tmpdir,
-		    p->nth);
+		    p->id);
 		argv[np] = status;
 		argv[np + 1] = log;
 		memcpy(argv + np + 2, o->command, (n + 1) * sizeof(*argv));
@@ -440,9 +467,19 @@ child(struct point *p, const struct options *o)
 int
 run_start(struct point *p, const struct options *o)
 {
+	static unsigned long runs;
+	char dir[FILE_PATH_MAX];
 	sigset_t all, old;
 	pid_t pid;
 
+	p->id = runs;
+	file_path(dir, sizeof(dir), "reports", p->id);
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "%s: cannot make %s: %s\n", progname, dir,
+		    strerror(errno));
+		run_cleanup();
+		exit(1);
+	}
 	if (live_count == live_cap) {
 		size_t cap = live_cap > 0 ? live_cap * 2 : 16;
 		struct live_run *l = realloc(live, cap * sizeof(*l));
@@ -468,8 +505,9 @@ run_start(struct point *p, const struct options *o)
 		run_cleanup();
 		exit(1);
 	}
+	runs++;
 	live[live_count].pid = pid;
-	live[live_count].nth = p->nth;
+	live[live_count].id = p->id;
 	live_count++;
 	p->pid = pid;
 	p->ended = 0;
@@ -616,9 +654,9 @@ report_value(const char *text, const char *key, char *buf, size_t size)
 	return 0;
 }
 
-/* Valgrind's logs for point nth, one per process, appended to *buf. */
+/* Valgrind's logs for run id, one per process, appended to *buf. */
 static void
-slurp_valgrind_logs(unsigned long nth, char **buf, size_t *len)
+slurp_valgrind_logs(unsigned long id, char **buf, size_t *len)
 {
 	char prefix[48], path[FILE_PATH_MAX];
 	DIR *d = opendir(tmpdir);
@@ -627,7 +665,7 @@ slurp_valgrind_logs(unsigned long nth, char **buf, size_t *len)
 
 	if (d == NULL)
 		return;
-	plen = (size_t)snprintf(prefix, sizeof(prefix), "vg-%lu.", nth);
+	plen = (size_t)snprintf(prefix, sizeof(prefix), "vg-%lu.", id);
 	while ((e = readdir(d)) != NULL) {
 		if (strncmp(e->d_name, prefix, plen) != 0)
 			continue;
@@ -638,20 +676,91 @@ slurp_valgrind_logs(unsigned long nth, char **buf, size_t *len)
 	closedir(d);
 }
 
+static int
+by_key(const void *x, const void *y)
+{
+	return compare_keys(((const struct process *)x)->key,
+	    ((const struct process *)y)->key);
+}
+
+/* Every report in the directory dir into count, in key order: whether
+ * there is any.  An empty file is no report: its program image was
+ * replaced by exec() (a shell's, say) or died before it wrote one. */
+static int
+list_reports(const char *dir, struct processes *count)
+{
+	char path[FILE_PATH_MAX + EVMM_PROCESS_KEY_MAX + 2], value[64];
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct process *v;
+	char *report;
+	size_t len, klen, cap = 0, i;
+	int any = 0;
+
+	memset(count, 0, sizeof(*count));
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		klen = strlen(e->d_name);
+		if (strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0 ||
+		    klen > EVMM_PROCESS_KEY_MAX ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    e->d_name) >= sizeof(path))
+			continue;
+		if (count->n == cap) {
+			cap = cap > 0 ? cap * 2 : 8;
+			v = realloc(count->v, cap * sizeof(*v));
+			if (v == NULL) {
+				closedir(d);
+				run_out_of_memory();
+			}
+			count->v = v;
+		}
+		v = &count->v[count->n];
+		memcpy(v->key, e->d_name, klen + 1);
+		report = NULL;
+		len = 0;
+		slurp(path, &report, &len);
+		if (report != NULL && report_value(report,
+		    EVMM_REPORT_ALLOCATIONS, value, sizeof(value))) {
+			v->allocations = strtoul(value, NULL, 10);
+			count->n++;
+			any = 1;
+		}
+		free(report);
+	}
+	closedir(d);
+	if (count->n > 0)
+		qsort(count->v, count->n, sizeof(*count->v), by_key);
+	for (i = 0; i < count->n; i++) {
+		count->allocations += count->v[i].allocations;
+		count->allocating += count->v[i].allocations > 0;
+	}
+	return any;
+}
+
 void
 run_finish(struct point *p, const struct options *o, int base_exit_zero,
-    unsigned long *allocations)
+    struct processes *count)
 {
-	char path[FILE_PATH_MAX], value[64];
+	char path[FILE_PATH_MAX], dir[FILE_PATH_MAX], value[64];
 	char *report = NULL, *err = NULL, *vglog = NULL, *log;
 	size_t rlen = 0, elen = 0, vlen = 0;
 	struct run_facts f;
 
 	memset(&f, 0, sizeof(f));
-	file_path(path, sizeof(path), "report", p->nth);
-	slurp(path, &report, &rlen);
-	unlink(path);
-	file_path(path, sizeof(path), "err", p->nth);
+	file_path(dir, sizeof(dir), "reports", p->id);
+	if (count != NULL) {
+		f.reported = list_reports(dir, count);
+	} else if (p->key != NULL && (size_t)snprintf(path, sizeof(path),
+	    "%s/%s", dir, p->key) < sizeof(path)) {
+		slurp(path, &report, &rlen);
+		f.reported = report != NULL && report_value(report,
+		    EVMM_REPORT_ALLOCATIONS, value, sizeof(value));
+	}
+	remove_dir(dir);
+	file_path(path, sizeof(path), "err", p->id);
 	slurp(path, &err, &elen);
 	unlink(path);
 	if (o->verbose && elen > 0)
@@ -660,7 +769,7 @@ run_finish(struct point *p, const struct options *o, int base_exit_zero,
 	 * to the command's stderr. */
 	log = err;
 	if (o->leaks == LEAK_VALGRIND) {
-		slurp_valgrind_logs(p->nth, &vglog, &vlen);
+		slurp_valgrind_logs(p->id, &vglog, &vlen);
 		log = vglog;
 	}
 
@@ -669,12 +778,9 @@ run_finish(struct point *p, const struct options *o, int base_exit_zero,
 	f.injected = p->nth > 0;
 	f.leaks = o->leaks;
 	f.base_exit_zero = base_exit_zero;
-	f.reported = report != NULL &&
-	    report_value(report, EVMM_REPORT_ALLOCATIONS, value, sizeof(value));
-	if (f.reported && allocations != NULL)
-		*allocations = strtoul(value, NULL, 10);
-	if (p->nth == 0)
+	if (count != NULL)
 		run_base_reported = f.reported;
+	/* Not reached: the process never ran, or made fewer allocations. */
 	f.reached = report != NULL && report_value(report,
 	    EVMM_REPORT_FIRST_INJECTED_CALL, value, sizeof(value));
 	scan_checker_log(log, o->leaks == LEAK_VALGRIND ? LEAK_VALGRIND :

@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "lib/report-keys.h"
+
 #define TORTURE_EXIT_USAGE 2
 /* The exit statuses the sanitizers and valgrind are told to use for an
  * error and for a leak.  A command that exits with one of them on its own
@@ -106,8 +108,30 @@ int report_crash_site(const char *report, char *buf, size_t size);
 
 /* --- the points ----------------------------------------------------------- */
 
+/* A process of the command that loaded libevmm, as the counting run's
+ * report directory lists it: its key (see evmm-torture(1)) and how many
+ * allocations it made. */
+struct process {
+	char key[EVMM_PROCESS_KEY_MAX + 1];
+	unsigned long allocations;
+};
+
+/* Every process of the counting run, in key order (compare_keys()). */
+struct processes {
+	struct process *v;
+	size_t n;
+	unsigned long allocations;	/* of them all */
+	size_t allocating;		/* how many made any */
+};
+
 struct point {
+	unsigned long id;	/* the run's number, for its files */
 	unsigned long nth;	/* the allocation that fails; 0: none */
+	const char *key;	/* in the process with this key */
+	size_t proc;		/* which is the proc-th, in key order */
+	/* Shown as "KEY:NTH" when several processes allocate, else as
+	 * "NTH": the key, or NULL. */
+	const char *label;
 	pid_t pid;		/* while it runs */
 	int ended;		/* reaped, not yet handed back by run_wait() */
 	double deadline;
@@ -123,13 +147,20 @@ struct point {
 
 /* --- group.c -------------------------------------------------------------- */
 
+/* Orders process keys: by NAME, then N, then each fork number, as
+ * numbers ("a#2" before "a#10", "a#1" before "a#1.1" before "a#2"). */
+int compare_keys(const char *a, const char *b);
+/* "17", or "KEY:17" when the point has a label. */
+void format_point(const struct point *p, char *buf, size_t size);
+
 /* Sorts pts so that points with the same result, allocation site and
  * crash site are next to each other, ordered by their first point, and
  * writes in starts[] where each group begins; returns how many groups.
  * starts has room for n entries. */
 size_t group_points(struct point **pts, size_t n, size_t *starts);
-/* "3-7,12": the numbers of the n points, in order, as ranges.  Cut with
- * ",..." when buf is too small. */
+/* "3-7,12": the numbers of the n points, in order, as ranges; with
+ * labels, each key once before its ranges ("a#1:3-7,12,b#1:2").  Cut
+ * with ",..." when buf is too small. */
 void format_ranges(struct point *const *pts, size_t n, char *buf,
     size_t size);
 
@@ -158,9 +189,11 @@ int run_start(struct point *p, const struct options *o);
  * the same signal. */
 struct point *run_wait(struct point **running, size_t n,
     const struct options *o);
-/* Reads the point's report and checker log, classifies it, removes them. */
+/* Reads the point's reports and checker log, classifies it, removes
+ * them.  For the counting run (count not NULL), lists every process's
+ * report in count, sorted; for a point, reads its process's. */
 void run_finish(struct point *p, const struct options *o, int base_exit_zero,
-    unsigned long *allocations);
+    struct processes *count);
 /* Kills every process left, removes the temporary directory. */
 void run_cleanup(void);
 /* Prints "evmm-torture: out of memory", cleans up, exits 1. */
@@ -179,5 +212,8 @@ void report_point(const struct point *p);
 size_t report_table(struct point *points, size_t n);
 void report_summary(const struct point *points, size_t n,
     unsigned long allocations, int per_site);
+/* The first line: what the counting run found, and what will be run. */
+void report_plan(const char *cmd, const struct processes *count,
+    size_t points, int per_site);
 
 #endif /* EVMM_TORTURE_H_INCLUDED_ */
