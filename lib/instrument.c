@@ -32,7 +32,7 @@
 #include <dlfcn.h>
 #endif
 
-#ifdef EVMM_HAVE_TLS_COUNTERS
+#if defined(EVMM_HAVE_TLS_COUNTERS) || defined(HAVE_PTHREAD_ATFORK)
 #include <pthread.h>
 #endif
 
@@ -173,6 +173,29 @@ spin_lock(void)
 }
 #define LOCK() spin_lock()
 #define UNLOCK() STORE_RELEASE_(&spin, 0)
+#if defined(HAVE_PTHREAD_ATFORK) && (defined(__GNUC__) || defined(__clang__))
+/* fork() while another thread holds the lock would leave the child a
+ * lock that no thread of its frees: its first evmm_stats_get() or
+ * evmm_stats_enable() would spin forever. */
+static void
+fork_prepare(void)
+{
+	LOCK();
+}
+
+static void
+fork_done(void)
+{
+	UNLOCK();
+}
+
+__attribute__((constructor(101)))
+static void
+register_fork_handlers(void)
+{
+	(void)pthread_atfork(fork_prepare, fork_done, fork_done);
+}
+#endif
 #endif
 
 /* synced, view and seq: in per-thread counts, only their thread reads
