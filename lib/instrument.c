@@ -226,33 +226,18 @@ register_fork_handlers(void)
 #define OWN_ADD_ASM_ 1
 #endif
 
-/* Add @p v to a counter of this thread's, and return the sum. */
-static inline long long
-bump(long long *counter, long long v)
-{
-#if defined(OWN_ADD_ASM_)
-	__asm__("addq %1, %0" : "+m"(*counter) : "er"(v));
-	return EVMM_LOAD_RELAXED(counter);
-#elif defined(EVMM_HAVE_TLS_COUNTERS)
-	/* Only the owner writes: a load and a store, no locked
-	 * instruction. */
-	long long sum = EVMM_LOAD_RELAXED(counter) + v;
-
-	EVMM_STORE_RELAXED(counter, sum);
-	return sum;
-#else
-	return EVMM_ADD_RELAXED(counter, v);
-#endif
-}
-
-/* The same, when the sum is not needed. */
+/* Add @p v to a counter of this thread's. */
 static inline void
 add_to(long long *counter, long long v)
 {
 #if defined(OWN_ADD_ASM_)
 	__asm__("addq %1, %0" : "+m"(*counter) : "er"(v));
+#elif defined(EVMM_HAVE_TLS_COUNTERS)
+	/* Only the owner writes: a load and a store, no locked
+	 * instruction. */
+	EVMM_STORE_RELAXED(counter, EVMM_LOAD_RELAXED(counter) + v);
 #else
-	(void)bump(counter, v);
+	(void)EVMM_ADD_RELAXED(counter, v);
 #endif
 }
 #define BUMP(c, field, v) add_to(&(c)->field, (v))
