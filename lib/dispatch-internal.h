@@ -58,10 +58,32 @@ struct evmm_table {
 	const struct evmm_allocator *checked;	/* for evmm_get_allocator() */
 };
 
+/* An allocator's two tables: "fresh" while it has made no block, then
+ * "used" (lib/mm.c says why). */
+struct evmm_pair {
+	struct evmm_table fresh, used;
+};
+
+/* The C library's tables. */
+extern EVMM_INTERNAL_ const struct evmm_pair evmm_libc_pair_;
+
 /* Publish @p front in front of the allocator's table, replacing any
  * table in front, or with NULL remove it.  While one is published the
- * setters replace the allocator's table behind it. */
-void evmm_dispatch_front_(const struct evmm_table *front);
+ * setters replace the allocator's table behind it.
+ *
+ * @p libc_front, when not NULL, is published instead of @p front while
+ * the allocator's table is evmm_libc_pair_.used, and only then: its
+ * functions may call that table's functions directly, which the
+ * compiler does without loading evmm_allocator_table_ (the C library's
+ * table is constant, and in another file, so it is not folded into a
+ * call through the PLT either).  A setter that installs another
+ * allocator publishes @p front again, as the first block made through
+ * the C library's fresh table publishes @p libc_front; a call that
+ * loaded @p libc_front just before a setter replaced the C library's
+ * table uses the C library's functions, as one that had loaded
+ * evmm_allocator_table_ then would. */
+void evmm_dispatch_front_(const struct evmm_table *front,
+    const struct evmm_table *libc_front);
 
 /* Whether a size function returned 0 because its allocator cannot tell,
  * since the last call with @p forget non-zero. */

@@ -32,7 +32,7 @@
 #include <dlfcn.h>
 #endif
 
-#ifdef EVMM_HAVE_TLS_COUNTERS
+#if defined(EVMM_HAVE_TLS_COUNTERS) || defined(HAVE_PTHREAD_ATFORK)
 #include <pthread.h>
 #endif
 
@@ -82,33 +82,51 @@ static const char *const entry_names[] = {
  * thread-local storage (one instruction to reach from a shared library,
  * where the general model calls __tls_get_addr), and only it writes
  * there: a relaxed load and store per update, no locked instruction, and
- * no cache line written by two threads on the hot path.  evmm_stats_get() adds them up.  The first call a
- * thread makes links its counts into a list; when it exits, a pthread
- * key's destructor adds them to `retired` and unlinks them, so nothing
- * is lost.  Where the platform lacks initial-exec TLS or pthread keys,
- * all threads share one struct counts and update it with atomic
- * additions: right, but two threads then fight over its cache lines.
+ * no cache line written by two threads on the hot path.
+ * evmm_stats_get() adds them up.  The first call a thread makes links
+ * its counts into a list; when it exits, a pthread key's destructor adds
+ * them to `retired` and unlinks them, so nothing is lost.  Where the
+ * platform lacks initial-exec TLS or pthread keys, all threads share one
+ * struct counts and update it with atomic additions: right, but two
+ * threads then fight over its cache lines.
  *
  * Live bytes are exact (a sum), but their peak is a maximum over time
  * that a sum taken later cannot give.  Each thread therefore follows an
  * estimate of the process's live bytes: the total as it last saw it,
- * plus what it has allocated since.  It keeps the largest estimate as
- * its peak.  Whenever its own bytes have moved by more than PEAK_SLACK
- * since it last added them to the shared total, it adds them (one atomic
- * addition, rare) and sees the total afresh.  So each estimate is off by
- * at most PEAK_SLACK for each other thread, exact while only one thread
- * allocates, and the hot path compares its bytes with two bounds, hi and
- * lo, outside which it takes bytes_moved().
+ * plus what it has allocated since (its drift).  It keeps the largest
+ * estimate as its peak.  When its drift has left [-PEAK_SLACK / 2,
+ * PEAK_SLACK / 2], it adds it to the shared total (one atomic addition,
+ * rare) and sees the total afresh; the drift never leaves [-PEAK_SLACK,
+ * PEAK_SLACK / 2].  So each estimate is off by at most PEAK_SLACK for
+ * each other thread, and exact while only one thread allocates.
+ *
+ * The hot path keeps a thread's bytes as lo + pos and moves pos only.
+ * Between lo and lo + WINDOW (pos in [0, WINDOW]) there is nothing else
+ * to do; when pos leaves that window, which one unsigned comparison with
+ * a constant tells (below 0 it wraps around to above WINDOW), the call
+ * takes bytes_moved(), which adds the drift to the total if it must,
+ * raises the peak, and moves the window (lo, and pos with it) so that it
+ * holds the bytes again and its top is where the next call must look at
+ * the peak.
  */
 #define PEAK_SLACK (64 * 1024)
+#define WINDOW PEAK_SLACK
+#define UP_SLACK (PEAK_SLACK / 2)
+/* A position outside the window whichever way it moves: the state in
+ * which a thread's next call takes bytes_moved(). */
+#define OUTSIDE (1ULL << 63)
 
 struct counts {
 	/* The hot path's, first: one cache line. */
 	long long calls[4];		/* by enum evmm_entry */
 	long long free_calls;
-	long long bytes;		/* usable bytes allocated less freed */
-	long long hi, lo;		/* bytes_moved() when bytes leave (lo, hi] */
+	unsigned long long pos;		/* usable bytes allocated less freed,
+					 * less lo (modulo 2^64) */
 	/* The rest, written on rarer paths. */
+	unsigned long long lo;
+	unsigned long long seq;		/* odd while bytes_moved() moves lo */
+	long long moving;		/* the bytes while seq is odd */
+	int busy;			/* in bytes_moved() */
 	long long free_null;		/* free_calls with a NULL pointer */
 	long long new_failed;		/* malloc, calloc, strdup that failed */
 	long long realloc_new;		/* realloc(NULL, n) that made one */
@@ -123,9 +141,15 @@ struct counts {
 	int linked;
 };
 
-/* hi and lo such that the first call takes bytes_moved(). */
-#define COUNTS_INIT(lo) { { 0, 0, 0, 0 }, 0, 0, LLONG_MIN, lo, 0, 0, 0, 0, \
-	0, 0, 0, 0, 0, 0, NULL, 0 }
+/* Bytes 0, and the first call takes bytes_moved(). */
+#define COUNTS_INIT { .pos = OUTSIDE, .lo = OUTSIDE }
+
+/* Threads' counts added up. */
+struct sums {
+	long long calls[4], free_calls, free_null, new_failed, realloc_new,
+	    realloc_freed, realloc_zero, injected, real_failures;
+	long long bytes, peak;
+};
 
 static int stats_on;
 /* The bytes of every thread's counts as last added, and their peak. */
@@ -138,7 +162,7 @@ static long long allocations_carry;
 
 #ifdef EVMM_HAVE_TLS_COUNTERS
 static __thread struct counts mine
-    __attribute__((tls_model("initial-exec"))) = COUNTS_INIT(LLONG_MAX);
+    __attribute__((tls_model("initial-exec"))) = COUNTS_INIT;
 #define MINE() (&mine)
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -147,7 +171,7 @@ static int have_exit_key;
 #define LOCK() pthread_mutex_lock(&lock)
 #define UNLOCK() pthread_mutex_unlock(&lock)
 #else
-static struct counts shared = COUNTS_INIT(LLONG_MIN);
+static struct counts shared = COUNTS_INIT;
 #define MINE() (&shared)
 static ATOMIC_(int) spin;
 static void
@@ -160,12 +184,34 @@ spin_lock(void)
 }
 #define LOCK() spin_lock()
 #define UNLOCK() STORE_RELEASE_(&spin, 0)
+#if defined(HAVE_PTHREAD_ATFORK) && (defined(__GNUC__) || defined(__clang__))
+/* fork() while another thread holds the lock would leave the child a
+ * lock that no thread of its frees: its first evmm_stats_get() or
+ * evmm_stats_enable() would spin forever. */
+static void
+fork_prepare(void)
+{
+	LOCK();
+}
+
+static void
+fork_done(void)
+{
+	UNLOCK();
+}
+
+__attribute__((constructor(101)))
+static void
+register_fork_handlers(void)
+{
+	(void)pthread_atfork(fork_prepare, fork_done, fork_done);
+}
+#endif
 #endif
 
-/* hi, lo, synced and view: in per-thread counts, only their thread reads
+/* synced, view and seq: in per-thread counts, only their thread reads
  * and writes them (evmm_stats_enable() too, but only while no other
- * thread allocates), so they need no atomics, and the hot path compares
- * with them in one instruction. */
+ * thread allocates), so they need no atomics. */
 #ifdef EVMM_HAVE_TLS_COUNTERS
 #define OWN_LOAD(x) (x)
 #define OWN_STORE(x, v) ((x) = (v))
@@ -174,7 +220,6 @@ spin_lock(void)
 #define OWN_STORE(x, v) EVMM_STORE_RELAXED(&(x), (v))
 #endif
 
-/* Add @p v to a counter of this thread's, and return the sum. */
 #if defined(__has_feature)
 #if __has_feature(thread_sanitizer)
 #define EVMM_TSAN_ 1
@@ -183,76 +228,112 @@ spin_lock(void)
 #if defined(__SANITIZE_THREAD__)
 #define EVMM_TSAN_ 1
 #endif
-static inline long long
-bump(long long *counter, long long v)
-{
+/* Only the owner writes its counts, so one add to memory does what a
+ * relaxed load and store do in three instructions: the store is whole to
+ * a reader on another processor (Linux's this_cpu_add() is the same
+ * instruction).  ThreadSanitizer builds take the portable path. */
 #if defined(EVMM_HAVE_TLS_COUNTERS) && defined(__x86_64__) && \
     defined(__GNUC__) && !defined(EVMM_TSAN_)
-	/* Only the owner writes, so one add to memory does what a relaxed
-	 * load and store do in three instructions: the store is whole to a
-	 * reader on another processor (Linux's this_cpu_add() is the same
-	 * instruction).  ThreadSanitizer builds take the portable path. */
-	__asm__("addq %1, %0" : "+m"(*counter) : "er"(v));
-	return EVMM_LOAD_RELAXED(counter);
-#elif defined(EVMM_HAVE_TLS_COUNTERS)
-	/* Only the owner writes: a load and a store, no locked
-	 * instruction. */
-	long long sum = EVMM_LOAD_RELAXED(counter) + v;
-
-	EVMM_STORE_RELAXED(counter, sum);
-	return sum;
-#else
-	return EVMM_ADD_RELAXED(counter, v);
+#define OWN_ADD_ASM_ 1
 #endif
-}
 
-/* The same, when the sum is not needed. */
+/* Add @p v to a counter of this thread's. */
 static inline void
 add_to(long long *counter, long long v)
 {
-#if defined(EVMM_HAVE_TLS_COUNTERS) && defined(__x86_64__) && \
-    defined(__GNUC__) && !defined(EVMM_TSAN_)
+#if defined(OWN_ADD_ASM_)
 	__asm__("addq %1, %0" : "+m"(*counter) : "er"(v));
+#elif defined(EVMM_HAVE_TLS_COUNTERS)
+	/* Only the owner writes: a load and a store, no locked
+	 * instruction. */
+	EVMM_STORE_RELAXED(counter, EVMM_LOAD_RELAXED(counter) + v);
 #else
-	(void)bump(counter, v);
+	(void)EVMM_ADD_RELAXED(counter, v);
 #endif
 }
 #define BUMP(c, field, v) add_to(&(c)->field, (v))
 
 /* Threads' counts, and what exited threads left: under `lock`. */
 static struct counts *threads;
-static struct counts retired;
+static struct sums retired;
 
-/* Every field that adds up, for fold() and reset(). */
+/* Every field that adds up, for fold() and clear(). */
 #define SUMMED_(X) X(calls[0]) X(calls[1]) X(calls[2]) X(calls[3]) \
-	X(free_calls) X(bytes) X(free_null) X(new_failed) X(realloc_new) \
+	X(free_calls) X(free_null) X(new_failed) X(realloc_new) \
 	X(realloc_freed) X(realloc_zero) X(injected) X(real_failures)
+
+/* Two's complement, without relying on how a conversion of a value
+ * beyond LLONG_MAX is defined. */
+static long long
+to_signed(unsigned long long u)
+{
+	return u <= LLONG_MAX ? (long long)u : -(long long)~u - 1;
+}
+
+/* The bytes of @p c, read by its own thread (or by any while it does
+ * not allocate). */
+static long long
+own_bytes(struct counts *c)
+{
+	return to_signed(EVMM_LOAD_RELAXED(&c->lo) +
+	    EVMM_LOAD_RELAXED(&c->pos));
+}
+
+/* The bytes of @p c, read by any thread, under `lock`: as they stood at
+ * one moment, though its thread may be moving lo and pos meanwhile. */
+static long long
+bytes_of(struct counts *c)
+{
+#ifdef EVMM_HAVE_TLS_COUNTERS
+	unsigned long long s, lo, pos;
+
+	/* A pair read between two equal, even values of seq is one
+	 * moment's; while seq is odd, `moving` is.  Never waiting for an
+	 * even seq keeps this from hanging in a child of fork() whose
+	 * parent had a thread inside move_window().  The acquire loads keep
+	 * the reads in order (a fence would do, but ThreadSanitizer does
+	 * not model fences). */
+	for (;;) {
+		s = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
+		if (s & 1)
+			return __atomic_load_n(&c->moving, __ATOMIC_RELAXED);
+		lo = __atomic_load_n(&c->lo, __ATOMIC_ACQUIRE);
+		pos = __atomic_load_n(&c->pos, __ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&c->seq, __ATOMIC_RELAXED) == s)
+			return to_signed(lo + pos);
+	}
+#else
+	/* lo changes only under `lock`. */
+	return own_bytes(c);
+#endif
+}
 
 /* Add @p c into @p sum, which only the caller sees. */
 static void
-fold(struct counts *sum, struct counts *c)
+fold(struct sums *sum, struct counts *c)
 {
 	long long peak = EVMM_LOAD_RELAXED(&c->peak);
 
 #define ADD_(f) sum->f += EVMM_LOAD_RELAXED(&c->f);
 	SUMMED_(ADD_)
 #undef ADD_
+	sum->bytes += bytes_of(c);
 	if (peak > sum->peak)
 		sum->peak = peak;
 }
 
 /* Zero @p c's counts, so that its next call takes bytes_moved(). */
 static void
-clear(struct counts *c, long long hi, long long lo)
+clear(struct counts *c)
 {
 #define ZERO_(f) EVMM_STORE_RELAXED(&c->f, 0);
 	SUMMED_(ZERO_)
 #undef ZERO_
+	EVMM_STORE_RELAXED(&c->lo, OUTSIDE);
+	EVMM_STORE_RELAXED(&c->pos, OUTSIDE);
 	OWN_STORE(c->synced, 0);
 	OWN_STORE(c->view, 0);
 	EVMM_STORE_RELAXED(&c->peak, 0);
-	OWN_STORE(c->hi, hi);
-	OWN_STORE(c->lo, lo);
 }
 
 #ifdef EVMM_HAVE_TLS_COUNTERS
@@ -282,15 +363,14 @@ thread_exits(void *arg)
 
 	LOCK();
 	fold(&retired, c);
-	EVMM_ADD_RELAXED(&total_bytes, EVMM_LOAD_RELAXED(&c->bytes) -
-	    OWN_LOAD(c->synced));
+	EVMM_ADD_RELAXED(&total_bytes, own_bytes(c) - OWN_LOAD(c->synced));
 	for (pp = &threads; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == c) {
 			*pp = c->next;
 			break;
 		}
 	c->linked = 2;
-	clear(c, LLONG_MIN, LLONG_MAX);
+	clear(c);
 	UNLOCK();
 }
 
@@ -330,14 +410,39 @@ make_exit_key(void)
 	have_exit_key = pthread_key_create(&exit_key, thread_exits) == 0;
 	(void)pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
+
+/* Move this thread's window to start at @p lo; its bytes were @p bytes
+ * a moment ago.  pos moves by an addition, not a store, so that what a
+ * signal handler allocated in between stays counted. */
+static void
+move_window(struct counts *c, long long bytes, unsigned long long lo)
+{
+	unsigned long long s = OWN_LOAD(c->seq);
+	unsigned long long by = OWN_LOAD(c->lo) - lo;
+
+	/* bytes_of() reads this while seq is odd. */
+	__atomic_store_n(&c->moving, bytes, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->seq, s + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&c->lo, lo, __ATOMIC_RELEASE);
+#if defined(OWN_ADD_ASM_)
+	/* One instruction, as on the hot path; kept between the stores of
+	 * seq, where the processor keeps it too. */
+	__asm__ __volatile__("addq %1, %0" : "+m"(c->pos) : "r"(by) :
+	    "memory");
+#else
+	__atomic_store_n(&c->pos, EVMM_LOAD_RELAXED(&c->pos) + by,
+	    __ATOMIC_RELEASE);
+#endif
+	__atomic_store_n(&c->seq, s + 2, __ATOMIC_RELEASE);
+}
 #endif
 
-/* The slow path of the byte count: @p c's bytes left (lo, hi], or its
- * thread has not counted before, or has exited. */
+/* The slow path of the byte count: @p c's position left the window, or
+ * its thread has not counted before, or has exited. */
 static void
 bytes_moved(struct counts *c)
 {
-	long long bytes, drift, est, peak, view;
+	long long bytes, drift, est, peak, view, top;
 
 #ifdef EVMM_HAVE_TLS_COUNTERS
 	if (c->linked != 1) {
@@ -345,7 +450,7 @@ bytes_moved(struct counts *c)
 		if (c->linked == 2) {
 			/* Called after the thread's exit: keep this call. */
 			fold(&retired, c);
-			clear(c, LLONG_MIN, LLONG_MAX);
+			clear(c);
 			UNLOCK();
 			return;
 		}
@@ -356,10 +461,16 @@ bytes_moved(struct counts *c)
 		if (have_exit_key)
 			(void)pthread_setspecific(exit_key, c);
 	}
-	bytes = EVMM_LOAD_RELAXED(&c->bytes);
+	/* A signal handler that allocates while this thread is in here
+	 * leaves the rest to it: its bytes are in pos already, and whether
+	 * they left the window is looked at again at the next call.  (Two
+	 * of these at once would add a drift to the total twice.) */
+	if (__atomic_exchange_n(&c->busy, 1, __ATOMIC_ACQUIRE))
+		return;
+	bytes = own_bytes(c);
 	drift = bytes - OWN_LOAD(c->synced);
 	view = OWN_LOAD(c->view);
-	if (drift > PEAK_SLACK || drift < -PEAK_SLACK) {
+	if (drift > UP_SLACK || drift < -UP_SLACK) {
 		view = EVMM_ADD_RELAXED(&total_bytes, drift);
 		raise_total_peak(view);
 		OWN_STORE(c->synced, bytes);
@@ -372,24 +483,35 @@ bytes_moved(struct counts *c)
 		peak = est;
 		EVMM_STORE_RELAXED(&c->peak, peak);
 	}
-	/* Next time: when the estimate would pass the peak, or the drift
-	 * PEAK_SLACK. */
-	bytes -= drift;
-	OWN_STORE(c->hi, bytes + (peak - view < PEAK_SLACK ?
-	    peak - view : PEAK_SLACK));
-	OWN_STORE(c->lo, bytes - PEAK_SLACK);
+	/* The top: where the estimate would pass the peak, or the drift
+	 * UP_SLACK.  Both are at or above the drift (peak >= est), and the
+	 * bottom, WINDOW lower, at or below it (drift >= -UP_SLACK), and
+	 * never below -PEAK_SLACK (peak >= view since the last addition). */
+	top = peak - view < UP_SLACK ? peak - view : UP_SLACK;
+	move_window(c, bytes, (unsigned long long)(bytes - drift + top) -
+	    WINDOW);
+	__atomic_store_n(&c->busy, 0, __ATOMIC_RELEASE);
 #else
-	/* One shared count: it is the total, and its peak is exact. */
+	/* One shared count: it is the total, and its peak is exact.  lo
+	 * changes only under `lock`; pos moves with other threads' calls
+	 * meanwhile, so it is moved by an addition. */
+	unsigned long long lo;
+
 	LOCK();
-	bytes = EVMM_LOAD_RELAXED(&c->bytes);
-	if (bytes > EVMM_LOAD_RELAXED(&c->peak))
-		EVMM_STORE_RELAXED(&c->peak, bytes);
-	OWN_STORE(c->hi, EVMM_LOAD_RELAXED(&c->peak));
-	OWN_STORE(c->lo, LLONG_MIN);
+	bytes = own_bytes(c);
+	peak = EVMM_LOAD_RELAXED(&c->peak);
+	if (bytes > peak) {
+		peak = bytes;
+		EVMM_STORE_RELAXED(&c->peak, peak);
+	}
+	/* The top at the peak, unless the bytes are far below it. */
+	top = peak - bytes < UP_SLACK ? peak : bytes + UP_SLACK;
+	lo = (unsigned long long)top - WINDOW;
+	(void)EVMM_ADD_RELAXED(&c->pos, EVMM_LOAD_RELAXED(&c->lo) - lo);
+	EVMM_STORE_RELAXED(&c->lo, lo);
 	UNLOCK();
 	(void)drift;
 	(void)est;
-	(void)peak;
 	(void)view;
 #endif
 }
@@ -402,12 +524,39 @@ bytes_moved(struct counts *c)
 #define HOT_ inline
 #endif
 
+/* Move this thread's position by @p n, down when @p down is non-zero,
+ * and return the new position. */
+static HOT_ unsigned long long
+move_pos(unsigned long long *pos, unsigned long long n, int down)
+{
+#if defined(OWN_ADD_ASM_)
+	/* @p n is most often what a size function has just returned in
+	 * %rax: asking for it there keeps the compiler from moving it out
+	 * of the way of the counts' address (one instruction). */
+	if (down)
+		__asm__("subq %1, %0" : "+m"(*pos) : "a"(n));
+	else
+		__asm__("addq %1, %0" : "+m"(*pos) : "a"(n));
+	/* Only this thread writes it: a plain read, which the comparison
+	 * takes from memory. */
+	return *pos;
+#elif defined(EVMM_HAVE_TLS_COUNTERS)
+	unsigned long long p = EVMM_LOAD_RELAXED(pos);
+
+	p = down ? p - n : p + n;
+	EVMM_STORE_RELAXED(pos, p);
+	return p;
+#else
+	return EVMM_ADD_RELAXED(pos, down ? 0 - n : n);
+#endif
+}
+
 static HOT_ void
 count_up(size_t n)
 {
 	struct counts *c = MINE();
 
-	if (bump(&c->bytes, (long long)n) > OWN_LOAD(c->hi))
+	if (move_pos(&c->pos, n, 0) > WINDOW)
 		bytes_moved(c);
 }
 
@@ -415,16 +564,8 @@ static HOT_ void
 count_down(size_t n)
 {
 	struct counts *c = MINE();
-	long long bytes;
 
-#if defined(EVMM_HAVE_TLS_COUNTERS) && defined(__x86_64__) && \
-    defined(__GNUC__) && !defined(EVMM_TSAN_)
-	__asm__("subq %1, %0" : "+m"(c->bytes) : "er"((long long)n));
-	bytes = EVMM_LOAD_RELAXED(&c->bytes);
-#else
-	bytes = bump(&c->bytes, -(long long)n);
-#endif
-	if (bytes < OWN_LOAD(c->lo))
+	if (move_pos(&c->pos, n, 1) > WINDOW)
 		bytes_moved(c);
 }
 
@@ -444,7 +585,9 @@ count_failure(struct counts *c, int made_new)
  * Two tables: one that counts (statistics on, no fault set), and one that
  * numbers the allocations in one order for evmm_fault_set() and fails
  * some before counting the rest.  The counting table's functions are
- * what the hot path costs while statistics are on.
+ * what the hot path costs while statistics are on; it has a twin for the
+ * C library's allocator, whose malloc and free call the C library's
+ * table directly (lib/dispatch-internal.h).
  *
  * event_mm_malloc_() and event_mm_realloc_() reach them by a tail call
  * when compiled with optimisation, so their return address is the
@@ -460,6 +603,11 @@ count_failure(struct counts *c, int made_new)
  * mixed allocators itself, and its sizes read as unknown).
  */
 #define ALLOCATOR() LOAD_ACQUIRE_(&evmm_allocator_table_)
+/* The same, or with @p libc non-zero the C library's table, which the
+ * dispatch says is the allocator's while it publishes the twin: a
+ * constant, so one instruction fewer for each function called. */
+#define ALLOCATOR_OR_LIBC_(libc) \
+	((libc) ? &evmm_libc_pair_.used : ALLOCATOR())
 
 static void *
 count_new(enum evmm_entry entry, size_t sz)
@@ -478,10 +626,10 @@ count_new(enum evmm_entry entry, size_t sz)
 	return p;
 }
 
-static void *
-count_malloc(size_t sz)
+static HOT_ void *
+malloc_counted(int libc, size_t sz)
 {
-	void *p = ALLOCATOR()->malloc_fn(sz);
+	void *p = ALLOCATOR_OR_LIBC_(libc)->malloc_fn(sz);
 	size_t n;
 
 	/* Counted after the calls, so that nothing but the block is kept
@@ -491,10 +639,22 @@ count_malloc(size_t sz)
 		count_failure(MINE(), 1);	/* errno as the allocator left it */
 		return NULL;
 	}
-	n = ALLOCATOR()->size_fn(p);
+	n = ALLOCATOR_OR_LIBC_(libc)->size_fn(p);
 	BUMP(MINE(), calls[EVMM_ENTRY_MALLOC], 1);
 	count_up(n);
 	return p;
+}
+
+static void *
+count_malloc(size_t sz)
+{
+	return malloc_counted(0, sz);
+}
+
+static void *
+count_malloc_libc(size_t sz)
+{
+	return malloc_counted(1, sz);
 }
 
 static void *
@@ -557,13 +717,13 @@ count_realloc(void *ptr, size_t sz)
 	return p;
 }
 
-static void
-count_free(void *ptr)
+static HOT_ void
+free_counted(int libc, void *ptr)
 {
 	size_t n;
 
 	if (ptr != NULL) {
-		n = ALLOCATOR()->size_fn(ptr);
+		n = ALLOCATOR_OR_LIBC_(libc)->size_fn(ptr);
 		BUMP(MINE(), free_calls, 1);
 		count_down(n);
 	} else {
@@ -571,11 +731,28 @@ count_free(void *ptr)
 		BUMP(MINE(), free_null, 1);
 		count_down(0);
 	}
-	ALLOCATOR()->free_fn(ptr);
+	ALLOCATOR_OR_LIBC_(libc)->free_fn(ptr);
+}
+
+static void
+count_free(void *ptr)
+{
+	free_counted(0, ptr);
+}
+
+static void
+count_free_libc(void *ptr)
+{
+	free_counted(1, ptr);
 }
 
 static const struct evmm_table counting_table = {
 	count_malloc, count_realloc, count_free, NULL, NULL,
+	count_calloc_at, count_strdup_at, NULL, NULL
+};
+
+static const struct evmm_table counting_libc_table = {
+	count_malloc_libc, count_realloc, count_free_libc, NULL, NULL,
 	count_calloc_at, count_strdup_at, NULL, NULL
 };
 
@@ -657,13 +834,17 @@ static const struct evmm_table fault_table = {
 static void
 update_instrumented(void)
 {
-	evmm_dispatch_front_(numbered ? &fault_table :
-	    stats_on || evmm_report_is_open_() ? &counting_table : NULL);
+	if (numbered)
+		evmm_dispatch_front_(&fault_table, NULL);
+	else if (stats_on || evmm_report_is_open_())
+		evmm_dispatch_front_(&counting_table, &counting_libc_table);
+	else
+		evmm_dispatch_front_(NULL, NULL);
 }
 
 /* All threads' counts added up. */
 static void
-sum_counts(struct counts *sum)
+sum_counts(struct sums *sum)
 {
 	struct counts *c;
 
@@ -679,7 +860,7 @@ sum_counts(struct counts *sum)
 
 /* Allocations, as evmm_fault_set() numbers them, counted per thread. */
 static long long
-allocations_counted(const struct counts *sum)
+allocations_counted(const struct sums *sum)
 {
 	return sum->calls[0] + sum->calls[1] + sum->calls[2] + sum->calls[3] -
 	    sum->realloc_zero;
@@ -688,7 +869,7 @@ allocations_counted(const struct counts *sum)
 static long long
 allocations_counted_now(void)
 {
-	struct counts sum;
+	struct sums sum;
 
 	sum_counts(&sum);
 	return allocations_counted(&sum);
@@ -699,7 +880,7 @@ allocations_counted_now(void)
 uint64_t
 evmm_instr_allocations_(void)
 {
-	struct counts sum;
+	struct sums sum;
 
 	if (numbered)
 		return EVMM_LOAD_RELAXED(&allocations);
@@ -711,16 +892,17 @@ evmm_instr_allocations_(void)
 static void
 reset_counts(void)
 {
-	struct counts *c, sum;
+	struct counts *c;
+	struct sums sum;
 
 	sum_counts(&sum);
 	LOCK();
 	allocations_carry += allocations_counted(&sum);
 	memset(&retired, 0, sizeof(retired));
 	for (c = threads; c != NULL; c = c->next)
-		clear(c, LLONG_MIN, LLONG_MAX);
+		clear(c);
 #ifndef EVMM_HAVE_TLS_COUNTERS
-	clear(&shared, LLONG_MIN, LLONG_MIN);
+	clear(&shared);
 #endif
 	EVMM_STORE_RELAXED(&total_bytes, 0);
 	EVMM_STORE_RELAXED(&total_peak, 0);
@@ -839,7 +1021,7 @@ int
 evmm_stats_get(struct evmm_stats *stats, size_t size)
 {
 	struct evmm_stats s;
-	struct counts sum;
+	struct sums sum;
 	long long live, peak;
 
 	if (stats == NULL || size > sizeof(s)) {

@@ -28,8 +28,11 @@
  * Another part of the library may publish a table in front of the
  * allocator's (lib/dispatch-internal.h says how): the entry points then
  * call that one, the allocator's table waits in evmm_allocator_table_,
- * and the setters work on it there.  This file does not know what the
- * table in front does.
+ * and the setters work on it there.  A table in front may come with a
+ * twin for the C library's used table, which is published instead while
+ * that is the allocator's, so that it can call the C library without
+ * loading evmm_allocator_table_.  This file does not know what the
+ * tables in front do.
  */
 #include "config.h"
 
@@ -51,10 +54,6 @@
 #ifdef HAVE_SCHED_YIELD
 #include <sched.h>
 #endif
-
-struct pair {
-	struct evmm_table fresh, used;
-};
 
 /*
  * Checked allocators.  Their hooks take a context, so the table holds
@@ -154,8 +153,7 @@ static const struct trampolines {
 
 /* The published table. */
 
-static const struct pair libc_pair;
-static ATOMIC_(const struct evmm_table *) current = &libc_pair.fresh;
+static ATOMIC_(const struct evmm_table *) current = &evmm_libc_pair_.fresh;
 
 static void lock_setters(void);
 static void unlock_setters(void);
@@ -163,6 +161,24 @@ static void unlock_setters(void);
 /* The allocator's table while a table in front is published. */
 ATOMIC_(const struct evmm_table *) evmm_allocator_table_;
 static ATOMIC_(int) fronted;
+/* The tables in front, as evmm_dispatch_front_() was given them: under
+ * the setters' lock. */
+static const struct evmm_table *front_any, *front_libc;
+
+/* While a table is in front, publish the one for the allocator's table:
+ * front_libc while that is the C library's used table.  Called locked,
+ * whenever either may have changed. */
+static void
+publish_front(void)
+{
+	const struct evmm_table *t;
+
+	if (!LOAD_ACQUIRE_(&fronted))
+		return;
+	t = LOAD_ACQUIRE_(&evmm_allocator_table_);
+	STORE_RELEASE_(&current, t == &evmm_libc_pair_.used &&
+	    front_libc != NULL ? front_libc : front_any);
+}
 
 /* Where the allocator's table is: what the setters replace. */
 static ATOMIC_(const struct evmm_table *) *
@@ -183,6 +199,13 @@ mark_used(void)
 
 	while (t->used != NULL && !CAS_(slot, &t, t->used))
 		continue;
+	/* The C library's table in the back has just made its first block:
+	 * the table in front for it may take over.  Once per process. */
+	if (t == &evmm_libc_pair_.fresh && slot == &evmm_allocator_table_) {
+		lock_setters();
+		publish_front();
+		unlock_setters();
+	}
 	return t->used != NULL ? t->used : t;
 }
 
@@ -239,14 +262,15 @@ evmm_dispatch_sizes_unknown_(int forget)
 #else
 #define LIBC_SIZE_ unknown_size
 #endif
-static const struct pair libc_pair = {
+const struct evmm_pair evmm_libc_pair_ = {
 	{ first_malloc, first_realloc, free, first_calloc, LIBC_SIZE_,
-	  NULL, NULL, &libc_pair.used, NULL },
+	  NULL, NULL, &evmm_libc_pair_.used, NULL },
 	{ malloc, realloc, free, calloc, LIBC_SIZE_, NULL, NULL, NULL, NULL }
 };
 
 void
-evmm_dispatch_front_(const struct evmm_table *front)
+evmm_dispatch_front_(const struct evmm_table *front,
+    const struct evmm_table *libc_front)
 {
 	lock_setters();
 	if (front != NULL) {
@@ -255,7 +279,9 @@ evmm_dispatch_front_(const struct evmm_table *front)
 			    LOAD_ACQUIRE_(&current));
 			STORE_RELEASE_(&fronted, 1);
 		}
-		STORE_RELEASE_(&current, front);
+		front_any = front;
+		front_libc = libc_front;
+		publish_front();
 	} else if (LOAD_ACQUIRE_(&fronted)) {
 		STORE_RELEASE_(&current,
 		    LOAD_ACQUIRE_(&evmm_allocator_table_));
@@ -362,7 +388,7 @@ event_mm_free_(void *ptr)
  * freed, kept on a list (reachable, so leak checkers stay quiet). */
 enum { POOL_PAIRS = 16 };
 struct pool_pair {
-	struct pair pair;
+	struct evmm_pair pair;
 	/* When this allocator was last installed as a declared wrapper:
 	 * the used table it wraps, which may be installed again in its
 	 * place (unwrapping).  NULL when it was not. */
@@ -436,14 +462,14 @@ same_table(const struct evmm_table *a, const struct evmm_table *b)
 
 /* The pair whose used table is @p want: an existing one, or a new one.
  * NULL only when memory for a new one cannot be had.  Called locked. */
-static const struct pair *
+static const struct evmm_pair *
 pair_for(const struct evmm_table *want)
 {
 	struct pool_pair *pp;
 	int saved_errno;
 
-	if (same_table(want, &libc_pair.used))
-		return &libc_pair;
+	if (same_table(want, &evmm_libc_pair_.used))
+		return &evmm_libc_pair_;
 	for (pp = pairs; pp != NULL; pp = pp->next)
 		if (same_table(want, &pp->pair.used))
 			return &pp->pair;
@@ -506,7 +532,7 @@ install(const struct evmm_table *want, enum how how)
 {
 	ATOMIC_(const struct evmm_table *) *slot = allocator_slot();
 	const struct evmm_table *cur = LOAD_ACQUIRE_(slot);
-	const struct pair *pair;
+	const struct evmm_pair *pair;
 	struct pool_pair *pp;
 
 	/* Checked before a table is made, so that a refused allocator
@@ -524,6 +550,7 @@ install(const struct evmm_table *want, enum how how)
 	    cur->used != NULL ? &pair->fresh : &pair->used))
 		if (cur->used == NULL && how == REPLACE && !unwraps(cur, want))
 			return EBUSY;
+	publish_front();
 	/* A wrapper records what it wraps; an allocator that took over
 	 * from a fresh one, or from the classic setter, wraps nothing; one
 	 * that a wrapper gave way to keeps what it wraps itself, so that a
@@ -541,7 +568,7 @@ event_set_mem_functions(void *(*malloc_fn)(size_t sz),
     void *(*realloc_fn)(void *ptr, size_t sz),
     void (*free_fn)(void *ptr))
 {
-	struct evmm_table want = libc_pair.used;
+	struct evmm_table want = evmm_libc_pair_.used;
 
 	/* libevent's contract: each NULL means the C library for that role,
 	 * and the C library's calloc() only while malloc is its too.  The
@@ -625,7 +652,7 @@ checked_table(int k, struct evmm_table *want)
 	const struct trampolines *tr = &trampolines[k];
 	const struct evmm_allocator *a = &checked[k];
 
-	*want = libc_pair.used;
+	*want = evmm_libc_pair_.used;
 	want->malloc_fn = tr->malloc_fn;
 	want->realloc_fn = tr->realloc_fn;
 	/* Saving errno costs a call to find it and register spills, more
@@ -678,7 +705,7 @@ evmm_set_allocator(const struct evmm_allocator *a)
 	    copy.free_fn == NULL && copy.calloc_fn == NULL &&
 	    copy.size_fn == NULL) {
 		lock_setters();
-		err = install(&libc_pair.used, wraps ? WRAP : REPLACE);
+		err = install(&evmm_libc_pair_.used, wraps ? WRAP : REPLACE);
 		unlock_setters();
 		goto out;
 	}

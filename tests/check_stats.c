@@ -11,6 +11,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef HAVE_MALLOC_H
+#include <malloc.h>
+#endif
 #ifdef HAVE_SYS_WAIT_H
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -251,6 +254,55 @@ START_TEST(test_stats_count_bytes_with_a_size_hook)
 	/* The teardown restores the C library: nothing is live. */
 }
 END_TEST
+
+/* Once the C library has made a block, its calls are counted by
+ * functions that call it directly; a wrapper installed then, and the C
+ * library installed again in its place, must each be the one called and
+ * measured. */
+START_TEST(test_stats_follow_an_allocator_installed_while_on)
+{
+	struct evmm_allocator a, libc;
+	struct evmm_stats s;
+	void *p;
+
+	event_mm_free_(event_mm_malloc_(1));
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.flags = EVMM_ALLOCATOR_WRAPS;
+	a.malloc_fn = sized_malloc;
+	a.realloc_fn = sized_realloc;
+	a.free_fn = sized_free;
+	a.size_fn = sized_size;
+	a.ctx = &size_asked;
+	ck_assert_int_eq(evmm_set_allocator(&a), 0);
+	p = event_mm_malloc_(100);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(size_asked, 1);
+	s = stats();
+	ck_assert_uint_eq(s.live_blocks, 1);
+	ck_assert_uint_eq(s.live_bytes, 100);
+	event_mm_free_(p);
+	ck_assert_int_eq(size_asked, 2);
+	/* Unwrapping: the C library again, measured by its own size. */
+	memset(&libc, 0, sizeof(libc));
+	libc.size = sizeof(libc);
+	ck_assert_int_eq(evmm_set_allocator(&libc), 0);
+	p = event_mm_malloc_(100);
+	ck_assert_ptr_nonnull(p);
+	s = stats();
+	ck_assert_uint_eq(s.live_blocks, 1);
+#ifdef HAVE_MALLOC_USABLE_SIZE
+	ck_assert_uint_eq(s.live_bytes, malloc_usable_size(p));
+#endif
+	event_mm_free_(p);
+	ck_assert_int_eq(size_asked, 2);
+	s = stats();
+	ck_assert_uint_eq(s.live_blocks, 0);
+	ck_assert_uint_eq(s.live_bytes, 0);
+	ck_assert_uint_eq(s.malloc_calls, 3);
+	ck_assert_uint_eq(s.free_calls, 3);
+}
+END_TEST
 #endif
 
 START_TEST(test_stats_count_injected_and_real_failures)
@@ -419,6 +471,7 @@ END_TEST
 
 #ifdef EVMM_HAVE_PTHREAD
 #include <pthread.h>
+#include <signal.h>
 
 enum { THREADS = 4, ROUNDS = 20000 };
 
@@ -541,6 +594,217 @@ START_TEST(test_stats_peak_of_threads_is_within_the_slack)
 }
 END_TEST
 
+/* A thread that moves its bytes by more than the slack on every call,
+ * and so moves the window that holds them, while another reads them:
+ * every read is the bytes of one moment, 0 or the one block's.  (A read
+ * of the window's two ends from different moments, which the library
+ * guards against, would be tens of KiB off here; but the moment in
+ * which it could happen is a few instructions long, so this would catch
+ * it only now and then.) */
+enum { TORN_SIZE = 100000, TORN_ROUNDS = 20000 };
+static int torn_done;
+static pthread_mutex_t torn_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+torn_finished(void)
+{
+	int done;
+
+	pthread_mutex_lock(&torn_lock);
+	done = torn_done;
+	pthread_mutex_unlock(&torn_lock);
+	return done;
+}
+
+static void *
+allocate_large_blocks(void *arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < TORN_ROUNDS; i++)
+		event_mm_free_(event_mm_malloc_(TORN_SIZE));
+	pthread_mutex_lock(&torn_lock);
+	torn_done = 1;
+	pthread_mutex_unlock(&torn_lock);
+	return NULL;
+}
+
+START_TEST(test_stats_read_bytes_of_one_moment_while_threads_run)
+{
+	struct evmm_stats s;
+	pthread_t t;
+	long reads = 0;
+
+	torn_done = 0;
+	ck_assert_int_eq(pthread_create(&t, NULL, allocate_large_blocks,
+	    NULL), 0);
+	while (!torn_finished()) {
+		s = stats();
+		if (s.live_bytes != 0) {
+			ck_assert_uint_ge(s.live_bytes, TORN_SIZE);
+			ck_assert_uint_lt(s.live_bytes, TORN_SIZE + 16384);
+		}
+		reads++;
+	}
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_int_gt(reads, 0);
+	s = stats();
+	ck_assert_uint_eq(s.live_bytes, 0);
+	ck_assert_uint_eq(s.malloc_calls, TORN_ROUNDS);
+}
+END_TEST
+
+/* Where the library counts with one instruction per update (per-thread
+ * counters, x86-64, GCC or clang, not ThreadSanitizer), a signal
+ * handler's calls are counted exactly; elsewhere one that lands between
+ * an update's load and its store loses it, and with shared counters the
+ * slow path takes a lock. */
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define TSAN_BUILD 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define TSAN_BUILD 1
+#endif
+#if defined(EVMM_SET_ALLOCATOR_IMPLEMENTED) && \
+    defined(EVMM_HAVE_TLS_COUNTERS) && defined(__x86_64__) && \
+    defined(__GNUC__) && !defined(TSAN_BUILD)
+#define COUNTS_IN_ONE_INSTRUCTION 1
+#endif
+
+#ifdef COUNTS_IN_ONE_INSTRUCTION
+/* A signal handler that allocates, through an allocator it may call (one
+ * static block per size, whose size hook reads nothing), while the thread
+ * it interrupts moves its window on every call: no call of either is
+ * lost from the counts.  The handler keeps a block between signals, so
+ * that an allocation or a free of its that went missing would show. */
+enum { SIGNAL_BIG = 100000, SIGNAL_SMALL = 16, SIGNALS = 20000 };
+static char signal_big[SIGNAL_BIG], signal_small[SIGNAL_SMALL];
+static volatile sig_atomic_t handler_calls;
+static void *volatile handler_block;
+static int signals_sent;
+
+static void *
+static_malloc(size_t sz, void *ctx)
+{
+	(void)ctx;
+	return sz > SIGNAL_SMALL ? signal_big : signal_small;
+}
+
+static void *
+static_realloc(void *ptr, size_t sz, void *ctx)
+{
+	(void)ptr;
+	(void)sz;
+	(void)ctx;
+	return NULL;
+}
+
+static void
+static_free(void *ptr, void *ctx)
+{
+	(void)ptr;
+	(void)ctx;
+}
+
+static size_t
+static_size(void *ptr, void *ctx)
+{
+	(void)ctx;
+	return ptr == signal_big ? SIGNAL_BIG : SIGNAL_SMALL;
+}
+
+static void
+allocate_in_handler(int sig)
+{
+	(void)sig;
+	if (handler_block == NULL) {
+		handler_block = event_mm_malloc_(SIGNAL_SMALL);
+	} else {
+		event_mm_free_(handler_block);
+		handler_block = NULL;
+	}
+	handler_calls++;
+}
+
+static void *
+send_signals(void *arg)
+{
+	pthread_t *to = arg;
+	int i;
+
+	for (i = 0; i < SIGNALS; i++)
+		if (pthread_kill(*to, SIGUSR1) != 0)
+			break;
+	pthread_mutex_lock(&torn_lock);
+	signals_sent = 1;
+	pthread_mutex_unlock(&torn_lock);
+	return NULL;
+}
+
+static int
+signals_done(void)
+{
+	int done;
+
+	pthread_mutex_lock(&torn_lock);
+	done = signals_sent;
+	pthread_mutex_unlock(&torn_lock);
+	return done;
+}
+
+START_TEST(test_stats_lose_no_call_of_a_signal_handler)
+{
+	struct evmm_allocator a;
+	struct sigaction sa, old;
+	struct evmm_stats s;
+	pthread_t self = pthread_self(), t;
+	unsigned long long rounds = 0, handled;
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.flags = EVMM_ALLOCATOR_WRAPS;
+	a.malloc_fn = static_malloc;
+	a.realloc_fn = static_realloc;
+	a.free_fn = static_free;
+	a.size_fn = static_size;
+	ck_assert_int_eq(evmm_set_allocator(&a), 0);
+	evmm_stats_enable(1);
+	/* The thread's first counted call, which takes a lock. */
+	event_mm_free_(event_mm_malloc_(SIGNAL_BIG));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = allocate_in_handler;
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGUSR1, &sa, &old), 0);
+	signals_sent = 0;
+	ck_assert_int_eq(pthread_create(&t, NULL, send_signals, &self), 0);
+	while (!signals_done()) {
+		event_mm_free_(event_mm_malloc_(SIGNAL_BIG));
+		rounds++;
+	}
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	/* Drops a signal still pending, before the handler goes. */
+	ck_assert_ptr_ne(signal(SIGUSR1, SIG_IGN), SIG_ERR);
+	ck_assert_int_eq(sigaction(SIGUSR1, &old, NULL), 0);
+	handled = (unsigned long long)handler_calls;
+	s = stats();
+	ck_assert_uint_gt(handled, 0);
+	ck_assert_uint_eq(s.malloc_calls, 1 + rounds + (handled + 1) / 2);
+	ck_assert_uint_eq(s.free_calls, 1 + rounds + handled / 2);
+	ck_assert_uint_eq(s.live_blocks, handled % 2);
+	ck_assert_uint_eq(s.live_bytes, handled % 2 * SIGNAL_SMALL);
+	if (handler_block != NULL)
+		event_mm_free_(handler_block);
+	handler_block = NULL;
+	handler_calls = 0;
+	s = stats();
+	ck_assert_uint_eq(s.live_bytes, 0);
+}
+END_TEST
+#endif /* COUNTS_IN_ONE_INSTRUCTION */
+
 START_TEST(test_injection_counts_every_thread)
 {
 	struct evmm_stats s;
@@ -577,6 +841,7 @@ make_stats_suite(void)
 	tcase_add_test(tc, test_stats_say_whether_they_are_on);
 #ifdef EVMM_SET_ALLOCATOR_IMPLEMENTED
 	tcase_add_test(tc, test_stats_count_bytes_with_a_size_hook);
+	tcase_add_test(tc, test_stats_follow_an_allocator_installed_while_on);
 #endif
 	tcase_add_test(tc, test_stats_peak_is_exact_with_one_thread);
 #ifdef HAVE_SYS_WAIT_H
@@ -591,6 +856,11 @@ make_stats_suite(void)
 	tcase_add_test(tc, test_injection_counts_every_thread);
 	tcase_add_test(tc, test_stats_keep_counts_of_threads_that_exit);
 	tcase_add_test(tc, test_stats_peak_of_threads_is_within_the_slack);
+	tcase_add_test(tc,
+	    test_stats_read_bytes_of_one_moment_while_threads_run);
+#ifdef COUNTS_IN_ONE_INSTRUCTION
+	tcase_add_test(tc, test_stats_lose_no_call_of_a_signal_handler);
+#endif
 	suite_add_tcase(s, tc);
 #endif
 #endif
