@@ -119,10 +119,12 @@ fuzz fault_spec $(( seconds * 4 / 5 )) "$fz/corpus/fault_spec" \
 fuzz fault_set $(( seconds * 4 / 5 )) "$fz/corpus/fault_spec" \
     "$fz/fault_spec.dict" -- \
     "$fz/fuzz_fault_set.c" "$fz/reference.c" "$lib/mm.c" \
-    "$lib/instrument.c" "$lib/parse.c" "$lib/report.c" "$lib/version.c"
+    "$lib/instrument.c" "$lib/parse.c" "$lib/report.c" "$lib/version.c" \
+    "$lib/crash.c"
 fuzz report $(( (seconds * 2 + 4) / 5 )) "$fz/corpus/report" \
     "$fz/report.dict" -- \
     "$fz/fuzz_report.c" "$fz/reference.c" "$lib/mm.c" \
-    "$lib/instrument.c" "$lib/parse.c" "$lib/report.c" "$lib/version.c"
+    "$lib/instrument.c" "$lib/parse.c" "$lib/report.c" "$lib/version.c" \
+    "$lib/crash.c"
 fuzz stats_switch $(( (seconds + 4) / 5 )) "$fz/corpus/stats_switch" -- \
     "$fz/fuzz_stats_switch.c" "$fz/reference.c" "$lib/parse.c"

@@ -203,15 +203,19 @@ static long summary_pid;
  * when reports do not go to a directory (or it has none).  report_pending:
  * this process has a key but no file yet (a child made by fork()).
  * forks: the children this process has made by fork(). */
+#ifdef EVMM_REPORT_DIRECTORIES_
 static int report_dir = -1;
 static dev_t dir_dev;
 static ino_t dir_ino;
+#endif
 static char process_key[EVMM_PROCESS_KEY_MAX + 1];
 static int report_pending;
 static unsigned long forks;
+#ifdef EVMM_REPORT_DIRECTORIES_
 static const char *dir_path;
 /* The directory and the key, for messages. */
 static char report_name[4096 + EVMM_PROCESS_KEY_MAX + 2];
+#endif
 
 static long
 current_pid(void)

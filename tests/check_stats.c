@@ -265,6 +265,7 @@ START_TEST(test_stats_follow_an_allocator_installed_while_on)
 	struct evmm_stats s;
 	void *p;
 
+	size_asked = 0;		/* earlier tests' calls, with CK_FORK=no */
 	event_mm_free_(event_mm_malloc_(1));
 	memset(&a, 0, sizeof(a));
 	a.size = sizeof(a);
@@ -634,21 +635,20 @@ START_TEST(test_stats_read_bytes_of_one_moment_while_threads_run)
 {
 	struct evmm_stats s;
 	pthread_t t;
-	long reads = 0;
 
 	torn_done = 0;
 	ck_assert_int_eq(pthread_create(&t, NULL, allocate_large_blocks,
 	    NULL), 0);
-	while (!torn_finished()) {
+	/* At least one read, even where the writer runs to its end first
+	 * (valgrind runs one thread at a time). */
+	do {
 		s = stats();
 		if (s.live_bytes != 0) {
 			ck_assert_uint_ge(s.live_bytes, TORN_SIZE);
 			ck_assert_uint_lt(s.live_bytes, TORN_SIZE + 16384);
 		}
-		reads++;
-	}
+	} while (!torn_finished());
 	ck_assert_int_eq(pthread_join(t, NULL), 0);
-	ck_assert_int_gt(reads, 0);
 	s = stats();
 	ck_assert_uint_eq(s.live_bytes, 0);
 	ck_assert_uint_eq(s.malloc_calls, TORN_ROUNDS);
@@ -786,7 +786,7 @@ START_TEST(test_stats_lose_no_call_of_a_signal_handler)
 	}
 	ck_assert_int_eq(pthread_join(t, NULL), 0);
 	/* Drops a signal still pending, before the handler goes. */
-	ck_assert_ptr_ne(signal(SIGUSR1, SIG_IGN), SIG_ERR);
+	ck_assert(signal(SIGUSR1, SIG_IGN) != SIG_ERR);
 	ck_assert_int_eq(sigaction(SIGUSR1, &old, NULL), 0);
 	handled = (unsigned long long)handler_calls;
 	s = stats();

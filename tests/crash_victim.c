@@ -18,6 +18,8 @@
  *                                  loads LIB, then raises SIGSEGV: its
  *                                  handler exits 42
  */
+#include "config.h"
+
 #include <dlfcn.h>
 #include <signal.h>
 #include <stdio.h>
