@@ -140,7 +140,16 @@ torture -j 2 --per-site -- sh -c 'EVMM_SITES=2 exec "$1"' sh "$t/sites_victim"
 ok_if "a full list of sites falls back to guessing, on stderr" \
     matches "$out" -F 'sh has more call sites than libevmm lists (2 here): guessing its sites'
 ok_if "... and the plan says so" \
-    matches "$out" -F 'failing the first allocation of each of 0 call sites listed, and of each site guessed'
+    matches "$out" -F 'failing the first allocation of each call site it can guess'
+# Each process by its own list: here the first program's is whole, the
+# second's full.
+torture -j 2 --per-site -- sh -c '"$1" && EVMM_SITES=1 "$1"' sh "$t/sites_victim"
+ok_if "one process's sites are listed while another's are guessed" \
+    matches "$out" -F 'failing the first allocation of each of 4 call sites listed, and of each other it can guess'
+ok_if "... the guessed one named on stderr" \
+    matches "$out" -F 'sites_victim#2 has more call sites than libevmm lists (1 here)'
+ok_if "... and the listed one's rare site found" \
+    matches "$out" -E '^sites_victim#1:503 +1  crashed'
 
 # Our own programs must pass.
 for prog in "$top_builddir/examples/counting" "$t/fault_env"; do

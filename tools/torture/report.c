@@ -48,9 +48,12 @@ report_plan(const char *cmd, const struct processes *count, size_t points,
 	if (per_site && !guessed)
 		printf(" from %zu call site%s; failing the first allocation "
 		    "of each in turn\n", points, points == 1 ? "" : "s");
+	else if (per_site && points == 0)
+		printf("; failing the first allocation of each call site it "
+		    "can guess\n");
 	else if (per_site)
 		printf("; failing the first allocation of each of %zu call "
-		    "site%s listed, and of each site guessed\n", points,
+		    "site%s listed, and of each other it can guess\n", points,
 		    points == 1 ? "" : "s");
 	else
 		printf("; failing %s%zu of them in turn\n",
