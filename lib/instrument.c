@@ -133,6 +133,7 @@ enter_site(void *caller, uint64_t n)
 	void *seen;
 	uint64_t least;
 	unsigned k;
+	int claimed = 0;
 
 	if (caller == NULL)
 		caller = (void *)&site_slots;	/* not a caller: a key */
@@ -151,29 +152,31 @@ enter_site(void *caller, uint64_t n)
 				    __ATOMIC_RELAXED);
 				return;
 			}
-			if (__atomic_compare_exchange_n(&site_slots[i].caller,
-			    &seen, caller, 0, __ATOMIC_ACQ_REL,
-			    __ATOMIC_ACQUIRE)) {
-				__atomic_store_n(&site_slots[i].first, n,
+			claimed = __atomic_compare_exchange_n(
+			    &site_slots[i].caller, &seen, caller, 0,
+			    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+			if (claimed)
+				seen = caller;
+			else	/* another thread claimed it meanwhile */
+				__atomic_fetch_sub(&sites_reserved, 1,
 				    __ATOMIC_RELAXED);
-				k = __atomic_fetch_add(&sites_claimed, 1,
-				    __ATOMIC_RELAXED);
-				__atomic_store_n(&site_order[k], (uint32_t)i + 1,
-				    __ATOMIC_RELEASE);
-				return;
-			}
-			/* Another thread claimed it meanwhile. */
-			__atomic_fetch_sub(&sites_reserved, 1,
-			    __ATOMIC_RELAXED);
 		}
 		if (seen != caller)
 			continue;
+		/* Lowered, even by the thread that claimed the slot: another
+		 * may have found it and lowered it already. */
 		least = __atomic_load_n(&site_slots[i].first,
 		    __ATOMIC_RELAXED);
 		while ((least == 0 || n < least) &&
 		    !__atomic_compare_exchange_n(&site_slots[i].first, &least,
 		    n, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 			continue;
+		if (claimed) {
+			k = __atomic_fetch_add(&sites_claimed, 1,
+			    __ATOMIC_RELAXED);
+			__atomic_store_n(&site_order[k], (uint32_t)i + 1,
+			    __ATOMIC_RELEASE);
+		}
 		return;
 	}
 }
