@@ -31,70 +31,72 @@
 #define RARE 500
 
 /* Each site in a function of its own, never inlined, and not ending in
- * a tail call (the store after it), so that each is one call
- * instruction however the compiler lays out the loops around it. */
+ * a tail call (the store through its argument after it), so that each
+ * is one call instruction however the compiler lays out the loops
+ * around it. */
 #if defined(__GNUC__) || defined(__clang__)
 #define SITE_ static __attribute__((noinline))
 #else
 #define SITE_ static
 #endif
 
-static void *volatile made;
-#define MADE_(call) return (made = (call))
-
-SITE_ void *
-setup_site(void)
+SITE_ void
+setup_site(void **made)
 {
-	MADE_(event_mm_calloc_(1, 32));
+	*made = event_mm_calloc_(1, 32);
 }
 
-SITE_ void *
-loop_site(void)
+SITE_ void
+loop_site(void **made)
 {
-	MADE_(event_mm_calloc_(1, 16));
+	*made = event_mm_calloc_(1, 16);
 }
 
-SITE_ void *
-rare_site(void)
+SITE_ void
+rare_site(void **made)
 {
-	MADE_(event_mm_calloc_(1, 8));
+	*made = event_mm_calloc_(1, 8);
 }
 
-SITE_ void *
-last_site(void)
+SITE_ void
+last_site(void **made)
 {
-	MADE_(event_mm_calloc_(1, 24));
+	*made = event_mm_calloc_(1, 24);
 }
 
-SITE_ void *
-second_site(void)
+SITE_ void
+second_site(void **made)
 {
-	MADE_(event_mm_calloc_(2, 16));
+	*made = event_mm_calloc_(2, 16);
 }
 
 static int
 loop(void)
 {
-	void *setup, *block, *last;
-	char *rare;
+	void *setup, *block, *last, *rare;
 	int i, status = 0;
 
-	if ((setup = setup_site()) == NULL)
+	setup_site(&setup);
+	if (setup == NULL)
 		return 1;
 	for (i = 0; i < LOOP; i++) {
-		if ((block = loop_site()) == NULL) {
+		loop_site(&block);
+		if (block == NULL) {
 			status = 1;
 			break;
 		}
 		event_mm_free_(block);
 		if (i == RARE) {
-			rare = rare_site();
+			rare_site(&rare);
 			/* The planted bug: no NULL check. */
 			memcpy(rare, "rare", 5);
 			event_mm_free_(rare);
 		}
 	}
-	if (status == 0 && (last = last_site()) != NULL)
+	last = NULL;
+	if (status == 0)
+		last_site(&last);
+	if (last != NULL)
 		event_mm_free_(last);
 	else
 		status = 1;
@@ -110,15 +112,20 @@ static long per_thread;
 static void *
 thread(void *arg)
 {
+	void *block;
 	long i;
 
 	(void)arg;
 	pthread_barrier_wait(&barrier);
-	for (i = 0; i < per_thread; i++)
-		event_mm_free_(loop_site());
+	for (i = 0; i < per_thread; i++) {
+		loop_site(&block);
+		event_mm_free_(block);
+	}
 	pthread_barrier_wait(&barrier);
-	for (i = 0; i < per_thread; i++)
-		event_mm_free_(second_site());
+	for (i = 0; i < per_thread; i++) {
+		second_site(&block);
+		event_mm_free_(block);
+	}
 	return NULL;
 }
 
@@ -126,9 +133,11 @@ static int
 threads(long n)
 {
 	pthread_t t[16];
+	void *setup;
 	long i;
 
-	event_mm_free_(setup_site());
+	setup_site(&setup);
+	event_mm_free_(setup);
 	if (pthread_barrier_init(&barrier, NULL, (unsigned)n) != 0)
 		return 1;
 	for (i = 0; i < n; i++)

@@ -708,9 +708,14 @@ list_sites(const char *report, struct process *p)
 		free(firsts);
 		return;
 	}
-	p->sites = realloc(firsts, p->nsites * sizeof(*firsts));
-	if (p->sites == NULL)
+	/* Only what it needs: a command may run many processes. */
+	p->sites = malloc(p->nsites * sizeof(*firsts));
+	if (p->sites == NULL) {
 		p->sites = firsts;
+		return;
+	}
+	memcpy(p->sites, firsts, p->nsites * sizeof(*firsts));
+	free(firsts);
 }
 
 void
