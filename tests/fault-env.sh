@@ -335,8 +335,14 @@ ok_if "... then how many it listed, and not full" \
     "$(grep -c '^sites_full=' "$tmp/sites")" -eq 0
 ok_if "... while the allocations are numbered as when they fail" \
     grep -q -x allocations=1003 "$tmp/sites"
-ok_if "... each site line shorter than 512 bytes" \
-    test "$(awk 'length($0) >= 512' "$tmp/sites" | grep -c .)" -eq 0
+# A program whose path is longer than a site line may be: each name is
+# cut, visibly.
+long="$tmp/$(printf '%0250d' 0)/$(printf '%0250d' 1)"
+mkdir -p "$long" && ln -s "$(cd "${victim%/*}" && pwd)/${victim##*/}" "$long/v"
+EVMM_REPORT="$tmp/sites" EVMM_SITES=100 "$long/v" 2>"$tmp/err"
+ok_if "a site line stays under 512 bytes, its long names cut with ..." \
+    test "$(grep -c '^site=.*\.\.\.+0x' "$tmp/sites")" -eq 4 -a \
+    "$(awk 'length($0) >= 512' "$tmp/sites" | grep -c .)" -eq 0
 EVMM_REPORT="$tmp/sites" EVMM_SITES=2 "$victim" 2>"$tmp/err"
 ok_if "EVMM_SITES=2 lists two sites and says the list is full" \
     test "$(sites_of "$tmp/sites")" = "1 2" -a \
