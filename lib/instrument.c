@@ -75,6 +75,163 @@ static const char *const entry_names[] = {
 	"malloc", "calloc", "strdup", "realloc"
 };
 
+/* --- Call sites (EVMM_SITES) ------------------------------------------- */
+
+/*
+ * While on, the caller of each numbered allocation is looked up in a
+ * fixed table, and a caller seen for the first time is entered with the
+ * allocation's number: the report lists them at exit (lib/report.c), and
+ * evmm-torture --per-site fails exactly those allocations.  The table is
+ * static, never allocated: it must not go through the allocator it
+ * watches, nor cost a process that does not use it more than untouched
+ * memory.  Threads enter callers at once: a slot is claimed by a
+ * compare-and-swap of its caller (open addressing, at most half full);
+ * and since a number is taken before the table is looked at, a site's
+ * number is then lowered to the smallest that reaches it.
+ */
+#define SITE_SLOTS (2 * EVMM_SITES_MAX)		/* a power of two */
+
+struct site_slot {
+	void *caller;
+	uint64_t first;		/* 0 until its entering thread writes it */
+};
+
+static struct site_slot site_slots[SITE_SLOTS];
+/* The slots in the order they were claimed, each as its index + 1 (0:
+ * being written). */
+static uint32_t site_order[EVMM_SITES_MAX];
+/* The most sites to list (0: off); slots reserved, against that; slots
+ * claimed, in site_order; whether a site was turned away. */
+static unsigned sites_limit;
+static unsigned sites_reserved;
+static unsigned sites_claimed;
+static int sites_full;
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SITE_LOAD_ACQUIRE_(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#else
+#define SITE_LOAD_ACQUIRE_(p) (*(p))
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+static size_t
+site_hash(const void *caller)
+{
+	uint64_t h = (uint64_t)(uintptr_t)caller;
+
+	h ^= h >> 29;
+	h *= UINT64_C(0x9e3779b97f4a7c15);
+	return (size_t)(h >> 40) & (SITE_SLOTS - 1);
+}
+
+/* Allocation n was called from caller: enter it if it is new, else lower
+ * its number to n if n is smaller. */
+static void
+enter_site(void *caller, uint64_t n)
+{
+	size_t i, tries;
+	void *seen;
+	uint64_t least;
+	unsigned k;
+	int claimed = 0;
+
+	if (caller == NULL)
+		caller = (void *)&site_slots;	/* not a caller: a key */
+	i = site_hash(caller);
+	for (tries = 0; tries < SITE_SLOTS; tries++,
+	    i = (i + 1) & (SITE_SLOTS - 1)) {
+		seen = __atomic_load_n(&site_slots[i].caller, __ATOMIC_ACQUIRE);
+		if (seen == NULL) {
+			/* A place in the list first, so that no more than
+			 * the limit are ever claimed. */
+			if (__atomic_fetch_add(&sites_reserved, 1,
+			    __ATOMIC_RELAXED) >= sites_limit) {
+				__atomic_fetch_sub(&sites_reserved, 1,
+				    __ATOMIC_RELAXED);
+				__atomic_store_n(&sites_full, 1,
+				    __ATOMIC_RELAXED);
+				return;
+			}
+			claimed = __atomic_compare_exchange_n(
+			    &site_slots[i].caller, &seen, caller, 0,
+			    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+			if (claimed)
+				seen = caller;
+			else	/* another thread claimed it meanwhile */
+				__atomic_fetch_sub(&sites_reserved, 1,
+				    __ATOMIC_RELAXED);
+		}
+		if (seen != caller)
+			continue;
+		/* Lowered, even by the thread that claimed the slot: another
+		 * may have found it and lowered it already. */
+		least = __atomic_load_n(&site_slots[i].first,
+		    __ATOMIC_RELAXED);
+		while ((least == 0 || n < least) &&
+		    !__atomic_compare_exchange_n(&site_slots[i].first, &least,
+		    n, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			continue;
+		if (claimed) {
+			k = __atomic_fetch_add(&sites_claimed, 1,
+			    __ATOMIC_RELAXED);
+			__atomic_store_n(&site_order[k], (uint32_t)i + 1,
+			    __ATOMIC_RELEASE);
+		}
+		return;
+	}
+}
+#else
+/* EVMM_SITES is read only where the compiler runs constructors. */
+static void
+enter_site(void *caller, uint64_t n)
+{
+	(void)caller;
+	(void)n;
+}
+#endif
+
+/* Forget every site.  Called while no other thread allocates. */
+static void
+clear_sites(void)
+{
+	if (sites_reserved == 0 && !sites_full)
+		return;		/* untouched: leave its pages alone */
+	memset(site_slots, 0, sizeof(site_slots));
+	memset(site_order, 0, sizeof(site_order));
+	sites_reserved = 0;
+	sites_claimed = 0;
+	sites_full = 0;
+}
+
+int
+evmm_instr_sites_(size_t *count, int *full)
+{
+	unsigned n = EVMM_LOAD_RELAXED(&sites_claimed);
+
+	if (EVMM_LOAD_RELAXED(&sites_limit) == 0)
+		return 0;
+	*count = n < EVMM_SITES_MAX ? n : EVMM_SITES_MAX;
+	*full = EVMM_LOAD_RELAXED(&sites_full);
+	return 1;
+}
+
+int
+evmm_instr_site_(size_t k, void **caller, uint64_t *number)
+{
+	uint32_t slot;
+
+	if (k >= EVMM_SITES_MAX)
+		return 0;
+	slot = SITE_LOAD_ACQUIRE_(&site_order[k]);
+	if (slot == 0)
+		return 0;	/* another thread is entering it */
+	*caller = SITE_LOAD_ACQUIRE_(&site_slots[slot - 1].caller);
+	*number = EVMM_LOAD_RELAXED(&site_slots[slot - 1].first);
+	if (*caller == (void *)&site_slots)
+		*caller = NULL;
+	return *number != 0;
+}
+
 /* --- Statistics -------------------------------------------------------- */
 
 /*
@@ -768,6 +925,8 @@ injected(enum evmm_entry entry, size_t sz, void *caller)
 	if (sz == 0)
 		return 0;	/* realloc(p, 0) frees; it allocates nothing */
 	n = EVMM_ADD_RELAXED(&allocations, 1);
+	if (sites_limit != 0)
+		enter_site(caller, n);
 	if (!evmm_fault_hits_(&fault, n))
 		return 0;
 	c = MINE();
@@ -913,13 +1072,16 @@ reset_counts(void)
 /* --- The API ------------------------------------------------------------- */
 
 /* Fail what f says from now on, numbering from 1; numbered even when it
- * fails nothing if keep_numbering. */
+ * fails nothing if keep_numbering, or while sites are listed (whose
+ * numbers then start again too). */
 static void
 set_fault(const struct evmm_fault_spec *f, int keep_numbering)
 {
 	fault = *f;
-	numbered = f->mode != EVMM_FAULT_OFF || keep_numbering;
+	numbered = f->mode != EVMM_FAULT_OFF || keep_numbering ||
+	    sites_limit != 0;
 	allocations = 0;
+	clear_sites();
 	allocations_carry = -allocations_counted_now();
 	first_ready = 0;
 	first_claimed = 0;
@@ -959,6 +1121,7 @@ forked(void)
 	reset_counts();
 	allocations_carry = 0;
 	allocations = 0;
+	clear_sites();
 	first_ready = 0;
 	first_claimed = 0;
 	if (evmm_report_key_() == NULL)
@@ -1188,6 +1351,28 @@ read_environment(void)
 		memcpy(report_buf, v, strlen(v) + 1);
 		if (evmm_report_open_(report_buf) == 0)
 			evmm_stats_enable(1);
+	}
+
+	/* Before EVMM_FAULT, whose numbering then keeps the sites'. */
+	v = variable("EVMM_SITES");
+	if (v != NULL && *v != '\0') {
+		uint64_t most;
+
+		if (evmm_parse_count_(v, &most) != 0) {
+			refuse("EVMM_SITES", v, "not a number",
+			    "the most call sites to list, 0 for none");
+		} else if (most > 0 && !evmm_report_is_open_()) {
+			refuse("EVMM_SITES", v, "the sites are listed in the "
+			    "report, but EVMM_REPORT names none",
+			    "EVMM_REPORT=PATH as well");
+		} else if (most > 0) {
+			struct evmm_fault_spec none;
+
+			memset(&none, 0, sizeof(none));
+			sites_limit = most < EVMM_SITES_MAX ? (unsigned)most :
+			    EVMM_SITES_MAX;
+			set_fault(&none, 1);
+		}
 	}
 
 	v = variable("EVMM_FAULT_PROCESS");

@@ -45,4 +45,8 @@ int evmm_fault_hits_(const struct evmm_fault_spec *f, uint64_t n);
  * -1 for anything else, which is not a switch. */
 int evmm_parse_switch_(const char *value);
 
+/* A count (EVMM_SITES): a decimal number below 2^64, digits only.
+ * 0 with *out set, or -1 with *out untouched. */
+int evmm_parse_count_(const char *value, uint64_t *out);
+
 #endif /* EVMM_PARSE_INTERNAL_H_INCLUDED_ */

@@ -150,3 +150,16 @@ evmm_parse_switch_(const char *value)
 		return 0;
 	return strcmp(value, "1") == 0 ? 1 : -1;
 }
+
+int
+evmm_parse_count_(const char *value, uint64_t *out)
+{
+	uint64_t n;
+	const char *end;
+
+	if (value == NULL || (end = parse_number(value, &n)) == NULL ||
+	    *end != '\0')
+		return -1;
+	*out = n;
+	return 0;
+}

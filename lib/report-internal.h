@@ -74,5 +74,12 @@ void evmm_report_summary_at_exit_(void);
  * numbered since evmm_fault_set() while a fault is set, else all that
  * were counted. */
 uint64_t evmm_instr_allocations_(void);
+/* Whether EVMM_SITES is on; then how many sites are listed, in *count,
+ * and whether some were turned away, in *full. */
+int evmm_instr_sites_(size_t *count, int *full);
+/* The k-th site listed, from 0: its caller (as the fault path has it, a
+ * return address) and the number of its first allocation; 0 while
+ * another thread is still entering it. */
+int evmm_instr_site_(size_t k, void **caller, uint64_t *number);
 
 #endif /* EVMM_REPORT_INTERNAL_H_INCLUDED_ */

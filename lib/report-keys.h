@@ -51,4 +51,21 @@
 #define EVMM_REPORT_CRASH_SIGNAL	"crash_signal"
 #define EVMM_REPORT_CRASH_FRAME		"crash_frame"
 
+/* Only while EVMM_SITES=N is set (with EVMM_REPORT), in the report
+ * written at exit: one line per distinct call site of the process's
+ * numbered allocations, "site=FIRST module+0xoffset (symbol)" with FIRST
+ * the number of its first allocation, in the order the sites were first
+ * seen; then "sites=COUNT", the number of site lines above it (a reader
+ * that finds another number has a cut report); then "sites_full=1" when
+ * more sites were seen than could be listed: at most N, and never more
+ * than EVMM_SITES_MAX.  A site line is at most EVMM_SITE_LINE_MAX bytes:
+ * the module and symbol are escaped like the caller above and each cut
+ * to EVMM_SITE_NAME_MAX bytes, "..." marking a cut. */
+#define EVMM_REPORT_SITE		"site"
+#define EVMM_REPORT_SITES		"sites"
+#define EVMM_REPORT_SITES_FULL		"sites_full"
+#define EVMM_SITES_MAX			4096
+#define EVMM_SITE_NAME_MAX		200
+#define EVMM_SITE_LINE_MAX		512
+
 #endif /* EVMM_REPORT_KEYS_H_INCLUDED_ */

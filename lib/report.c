@@ -84,8 +84,9 @@ evmm_text_str_(struct evmm_text *t, const char *s)
 
 static const char hex_digits[] = "0123456789abcdef";
 
-void
-evmm_text_escaped_(struct evmm_text *t, const char *s)
+/* s escaped, cut with "..." before the text would pass limit bytes. */
+static void
+escaped_upto(struct evmm_text *t, const char *s, size_t limit)
 {
 	char e[4];
 	unsigned char c;
@@ -105,12 +106,18 @@ evmm_text_escaped_(struct evmm_text *t, const char *s)
 			e[1] = '\\';
 			n = 2;
 		}
-		if (t->len + n > sizeof(t->buf) - EVMM_TEXT_TAIL) {
+		if (t->len + n > limit) {
 			evmm_text_str_(t, "...");
 			return;
 		}
 		put(t, e, n);
 	}
+}
+
+void
+evmm_text_escaped_(struct evmm_text *t, const char *s)
+{
+	escaped_upto(t, s, sizeof(t->buf) - EVMM_TEXT_TAIL);
 }
 
 void
@@ -498,37 +505,50 @@ evmm_report_forked_(void)
 	report_pending = 1;
 }
 
-void
-evmm_text_call_site_(struct evmm_text *t, const char *file, uint64_t offset,
-    const char *symbol)
+/* "file+0xoffset (symbol)", each name cut to name_max bytes (escaped). */
+static void
+call_site(struct evmm_text *t, const char *file, uint64_t offset,
+    const char *symbol, size_t name_max)
 {
-	evmm_text_escaped_(t, file);
+	size_t most = sizeof(t->buf) - EVMM_TEXT_TAIL;
+
+	escaped_upto(t, file, name_max < most - t->len ? t->len + name_max :
+	    most);
 	evmm_text_str_(t, "+");
 	evmm_text_hex_(t, offset);
 	if (symbol != NULL) {
 		evmm_text_str_(t, " (");
-		evmm_text_escaped_(t, symbol);
+		escaped_upto(t, symbol, name_max < most - t->len ?
+		    t->len + name_max : most);
 		evmm_text_str_(t, ")");
 	}
+}
+
+void
+evmm_text_call_site_(struct evmm_text *t, const char *file, uint64_t offset,
+    const char *symbol)
+{
+	call_site(t, file, offset, symbol, sizeof(t->buf));
 }
 
 /* Where the call that returned to addr is: "file+0xoffset (symbol)".
  * One byte back from the return address is inside the call instruction,
  * so that addr2line names the calling line, not the next one.  The file
  * name of the main program is its argv[0], which its caller chose: it is
- * escaped like every name. */
+ * escaped like every name, and each name cut to name_max bytes. */
 static void
-describe_call_site(struct evmm_text *t, void *addr)
+describe_call_site(struct evmm_text *t, void *addr, size_t name_max)
 {
 #ifdef HAVE_DLADDR
 	Dl_info dl;
 
 	if (addr != NULL && dladdr(addr, &dl) != 0 && dl.dli_fname != NULL) {
-		evmm_text_call_site_(t, dl.dli_fname, (uint64_t)((char *)addr -
-		    (char *)dl.dli_fbase) - 1, dl.dli_sname);
+		call_site(t, dl.dli_fname, (uint64_t)((char *)addr -
+		    (char *)dl.dli_fbase) - 1, dl.dli_sname, name_max);
 		return;
 	}
 #endif
+	(void)name_max;
 	evmm_text_hex_(t, (uint64_t)(uintptr_t)addr);
 }
 
@@ -573,7 +593,7 @@ format_report(struct evmm_text *t)
 		evmm_text_str_(t, EVMM_REPORT_FIRST_INJECTED_ENTRY "=");
 		evmm_text_str_(t, info.entry);
 		evmm_text_str_(t, "\n" EVMM_REPORT_FIRST_INJECTED_CALLER "=");
-		describe_call_site(t, info.caller);
+		describe_call_site(t, info.caller, sizeof(t->buf));
 		evmm_text_str_(t, "\n");
 	}
 }
@@ -590,11 +610,53 @@ still_the_report(void)
 	return NULL;
 }
 
-void
-evmm_report_write_(void)
+/* After the rest of the report, from offset *end on, which it moves:
+ * the sites (lib/report-keys.h), in pieces of `out` so that there can
+ * be thousands.  0, or an errno value. */
+static int
+write_sites(off_t *end)
+{
+	size_t count, k, listed = 0;
+	uint64_t first;
+	void *caller;
+	int full, err;
+
+	if (!evmm_instr_sites_(&count, &full))
+		return 0;
+	out.len = 0;
+	for (k = 0; k < count; k++) {
+		if (!evmm_instr_site_(k, &caller, &first))
+			continue;
+		if (sizeof(out.buf) - out.len < EVMM_SITE_LINE_MAX) {
+			if ((err = write_all(report_fd, out.buf, out.len)) != 0)
+				return err;
+			*end += (off_t)out.len;
+			out.len = 0;
+		}
+		evmm_text_str_(&out, EVMM_REPORT_SITE "=");
+		evmm_text_u64_(&out, first);
+		evmm_text_str_(&out, " ");
+		describe_call_site(&out, caller, EVMM_SITE_NAME_MAX);
+		evmm_text_str_(&out, "\n");
+		listed++;
+	}
+	key(&out, EVMM_REPORT_SITES, listed);
+	if (full)
+		key(&out, EVMM_REPORT_SITES_FULL, 1);
+	if ((err = write_all(report_fd, out.buf, out.len)) != 0)
+		return err;
+	*end += (off_t)out.len;
+	return 0;
+}
+
+/* The report, whole; with the sites at exit only, since listing them
+ * takes the dynamic loader's lock once for each. */
+static void
+write_report(int at_exit)
 {
 	const char *why;
 	int saved = errno, err = 0;
+	off_t end;
 
 	/* Read once unlocked: the exit closes it while other threads may
 	 * still be allocating. */
@@ -623,10 +685,12 @@ evmm_report_write_(void)
 	if (why == NULL) {
 		/* Rewritten whole each time: at the first failure in case
 		 * the program then crashes, at exit with the final counts. */
+		end = (off_t)out.len;
 		if (lseek(report_fd, 0, SEEK_SET) != 0)
 			err = errno;
 		else if ((err = write_all(report_fd, out.buf, out.len)) == 0 &&
-		    ftruncate(report_fd, (off_t)out.len) != 0)
+		    (!at_exit || (err = write_sites(&end)) == 0) &&
+		    ftruncate(report_fd, end) != 0)
 			err = errno;
 		if (err != 0)
 			why = strerror(err);
@@ -638,6 +702,12 @@ evmm_report_write_(void)
 out:
 	UNLOCK_(&report_busy);
 	errno = saved;
+}
+
+void
+evmm_report_write_(void)
+{
+	write_report(0);
 }
 
 int
@@ -659,7 +729,7 @@ close_report(void)
 
 	if (!evmm_report_is_open_() || current_pid() != report_pid)
 		return;
-	evmm_report_write_();
+	write_report(1);
 	while (!TRY_LOCK_(&report_busy))
 		continue;
 	fd = report_fd;

@@ -384,6 +384,79 @@ START_TEST(test_report_without_frames_has_no_crash_site)
 }
 END_TEST
 
+/* report_sites() on text, into firsts (room for max); its result. */
+static unsigned long firsts[8];
+static size_t nfirsts;
+
+static enum site_list
+sites_in(const char *report, size_t max)
+{
+	nfirsts = 99;
+	return report_sites(report, firsts, max, &nfirsts);
+}
+
+START_TEST(test_site_lines_give_first_numbers_in_order_once)
+{
+	ck_assert_int_eq(sites_in("process=prog#1\nallocations=1003\n"
+	    "site=503 ./prog+0x14b2 (rare)\nsite=1 ./prog+0x1492\n"
+	    "site=2 ./prog+0x13c2 (a name with spaces)\nsite=1003 0x7f00\n"
+	    "site=2 ./prog+0x13c2\nsites=5\n", 8), SITES_COMPLETE);
+	ck_assert_uint_eq(nfirsts, 4);
+	ck_assert_uint_eq(firsts[0], 1);
+	ck_assert_uint_eq(firsts[1], 2);
+	ck_assert_uint_eq(firsts[2], 503);
+	ck_assert_uint_eq(firsts[3], 1003);
+	/* A process that made no allocation lists none, completely. */
+	ck_assert_int_eq(sites_in("allocations=0\nsites=0\n", 8),
+	    SITES_COMPLETE);
+	ck_assert_uint_eq(nfirsts, 0);
+}
+END_TEST
+
+START_TEST(test_full_site_list_is_told_apart)
+{
+	ck_assert_int_eq(sites_in("site=1 a+0x1\nsite=7 a+0x2\nsites=2\n"
+	    "sites_full=1\n", 8), SITES_FULL);
+	ck_assert_uint_eq(nfirsts, 2);
+	ck_assert_uint_eq(firsts[1], 7);
+}
+END_TEST
+
+START_TEST(test_report_without_site_lines_lists_none)
+{
+	ck_assert_int_eq(sites_in("allocations=6\nmalloc_calls=2\n", 8),
+	    SITES_ABSENT);
+	ck_assert_uint_eq(nfirsts, 0);
+	ck_assert_int_eq(sites_in("", 8), SITES_ABSENT);
+	/* Keys that only start like ours are not ours. */
+	ck_assert_int_eq(sites_in("sites_full=1\nsitex=3\n", 8),
+	    SITES_ABSENT);
+}
+END_TEST
+
+START_TEST(test_cut_or_malformed_site_list_is_not_believed)
+{
+	/* No count: the writer died before it ended the list. */
+	ck_assert_int_eq(sites_in("site=1 a+0x1\nsite=4 a+0x2\n", 8),
+	    SITES_CUT);
+	ck_assert_uint_eq(nfirsts, 0);
+	/* A count that is not the number of lines. */
+	ck_assert_int_eq(sites_in("site=1 a+0x1\nsites=2\n", 8), SITES_CUT);
+	ck_assert_int_eq(sites_in("site=1 a+0x1\nsites=1x\n", 8), SITES_CUT);
+	/* No number, 0, a sign, or junk after it. */
+	ck_assert_int_eq(sites_in("site=x a+0x1\nsites=1\n", 8), SITES_CUT);
+	ck_assert_int_eq(sites_in("site=0 a+0x1\nsites=1\n", 8), SITES_CUT);
+	ck_assert_int_eq(sites_in("site=-3 a+0x1\nsites=1\n", 8), SITES_CUT);
+	ck_assert_int_eq(sites_in("site=3a a+0x1\nsites=1\n", 8), SITES_CUT);
+	/* More lines than there is room for. */
+	ck_assert_int_eq(sites_in("site=1 a\nsite=2 b\nsite=3 c\nsites=3\n",
+	    2), SITES_CUT);
+	/* A last line without its newline is still read. */
+	ck_assert_int_eq(sites_in("site=9\nsites=1", 8), SITES_COMPLETE);
+	ck_assert_uint_eq(firsts[0], 9);
+}
+END_TEST
+
 START_TEST(test_empty_log_has_nothing)
 {
 	char site[16];
@@ -540,6 +613,12 @@ make_torture_suite(void)
 	tcase_add_test(tc,
 	    test_library_crash_site_outside_any_module_is_its_address);
 	tcase_add_test(tc, test_report_without_frames_has_no_crash_site);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("Sites");
+	tcase_add_test(tc, test_site_lines_give_first_numbers_in_order_once);
+	tcase_add_test(tc, test_full_site_list_is_told_apart);
+	tcase_add_test(tc, test_report_without_site_lines_lists_none);
+	tcase_add_test(tc, test_cut_or_malformed_site_list_is_not_believed);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Group");
 	tcase_add_test(tc, test_same_result_and_sites_make_one_row_with_ranges);

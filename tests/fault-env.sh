@@ -311,6 +311,69 @@ ok_if "only the process that read EVMM_STATS prints the summary" \
 run EVMM_STATS=0
 ok_if "EVMM_STATS=0 prints nothing" test -z "$err"
 
+# --- EVMM_SITES: each call site's first allocation, in the report -------
+
+# tests/sites_victim.c: four sites, first at 1, 2, 503 (the rare one) and
+# 1003; with threads T K, three, first at 1, 2 and 2 + T*K whichever
+# thread gets there first.
+victim="$top_builddir/tests/sites_victim"
+# sites_of FILE: the first numbers its site lines give, in order, on one
+# line; distinct_sites FILE: how many different places they name.
+sites_of() {
+	echo $(sed -n 's/^site=\([0-9]*\) .*/\1/p' "$1")
+}
+distinct_sites() {
+	sed -n 's/^site=[0-9]* //p' "$1" | sort -u | grep -c .
+}
+EVMM_REPORT="$tmp/sites" EVMM_SITES=100 "$victim" 2>"$tmp/err"
+sed 's/^/# report: /' "$tmp/sites" | grep -v '_calls=\|_bytes=\|_failures='
+ok_if "EVMM_SITES lists each site once, with its first allocation's number" \
+    test "$(sites_of "$tmp/sites")" = "1 2 503 1003" -a \
+    "$(distinct_sites "$tmp/sites")" -eq 4
+ok_if "... then how many it listed, and not full" \
+    test "$(grep -c '^sites=4$' "$tmp/sites")" -eq 1 -a \
+    "$(grep -c '^sites_full=' "$tmp/sites")" -eq 0
+ok_if "... while the allocations are numbered as when they fail" \
+    grep -q -x allocations=1003 "$tmp/sites"
+# A program whose path is longer than a site line may be: each name is
+# cut, visibly.
+long="$tmp/$(printf '%0250d' 0)/$(printf '%0250d' 1)"
+mkdir -p "$long" && ln -s "$(cd "${victim%/*}" && pwd)/${victim##*/}" "$long/v"
+EVMM_REPORT="$tmp/sites" EVMM_SITES=100 "$long/v" 2>"$tmp/err"
+ok_if "a site line stays under 512 bytes, its long names cut with ..." \
+    test "$(grep -c '^site=.*\.\.\.+0x' "$tmp/sites")" -eq 4 -a \
+    "$(awk 'length($0) >= 512' "$tmp/sites" | grep -c .)" -eq 0
+EVMM_REPORT="$tmp/sites" EVMM_SITES=2 "$victim" 2>"$tmp/err"
+ok_if "EVMM_SITES=2 lists two sites and says the list is full" \
+    test "$(sites_of "$tmp/sites")" = "1 2" -a \
+    "$(grep -c -x -e sites=2 -e sites_full=1 "$tmp/sites")" -eq 2
+# Four threads race to enter the same two sites: whichever enters one
+# first, its number is the smallest any thread got there.
+# (A sanitizer's report on stderr, ThreadSanitizer's included, fails it.)
+for round in 1 2 3; do
+	EVMM_REPORT="$tmp/sites" EVMM_SITES=100 "$victim" threads 4 500 \
+	    2>"$tmp/err"
+	status=$?
+	got=$(sites_of "$tmp/sites")
+	[ "$got" = "1 2 2002" ] && [ "$(distinct_sites "$tmp/sites")" -eq 3 ] &&
+	    [ $status -eq 0 ] && [ ! -s "$tmp/err" ] || break
+done
+printf '# threads: %s, exit %d\n' "$got" $status
+sed 's/^/# stderr: /' "$tmp/err"
+ok_if "threads: each site once, with the smallest number (3 runs)" \
+    test "$got" = "1 2 2002" -a "$(distinct_sites "$tmp/sites")" -eq 3
+ok_if "... quietly (exit 0, nothing on stderr)" \
+    test $status -eq 0 -a ! -s "$tmp/err"
+EVMM_SITES=5 "$victim" 2>"$tmp/err"
+ok_if "EVMM_SITES without EVMM_REPORT is refused on stderr" \
+    grep -q -F 'libevmm: EVMM_SITES="5" refused: the sites are listed in the report, but EVMM_REPORT names none' "$tmp/err"
+EVMM_REPORT="$tmp/sites" EVMM_SITES=some "$victim" 2>"$tmp/err"
+ok_if "EVMM_SITES=some is refused on stderr" \
+    grep -q -F 'libevmm: EVMM_SITES="some" refused: not a number' "$tmp/err"
+ok_if "... and no site is listed" test "$(grep -c '^site' "$tmp/sites")" -eq 0
+EVMM_REPORT="$tmp/sites" EVMM_SITES=0 "$victim" 2>"$tmp/err"
+ok_if "EVMM_SITES=0 lists none" test "$(grep -c '^site' "$tmp/sites")" -eq 0
+
 # --- A program whose event_mm_malloc_ is not libevmm's ------------------
 
 # As with libevent linked before libevmm: an object loaded first brings

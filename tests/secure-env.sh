@@ -1,6 +1,6 @@
 #!/bin/sh
-# Secure mode: in a set-user-ID program, EVMM_REPORT, EVMM_FAULT and
-# EVMM_STATS are ignored.  A program linked against the library just
+# Secure mode: in a set-user-ID program, EVMM_REPORT, EVMM_FAULT,
+# EVMM_STATS and EVMM_SITES are ignored.  A program linked against the library just
 # built is made setuid root and run as user 65534 with each variable set:
 # the root-owned report file must stay as it was, no allocation may fail
 # and nothing may be printed.  The same program without the setuid bit,
@@ -98,7 +98,7 @@ ok_if "setuid: an EVMM_REPORT directory gets no file" \
     test -z "$(ls -A "$tmp/open/dir")"
 ok_if "setuid: EVMM_FAULT_PROCESS naming it fails no allocation" \
     test "$out" = "secure=1 failed=0"
-run "$tmp/prog" EVMM_FAULT=bogus EVMM_STATS=bogus
+run "$tmp/prog" EVMM_FAULT=bogus EVMM_STATS=bogus EVMM_SITES=bogus
 ok_if "setuid: malformed values are not even read" test -z "$err"
 
 # The control: the same program, not setuid, honours every variable.

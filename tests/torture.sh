@@ -121,6 +121,36 @@ else
 	    matches "$out" -xF "$(summary 5 0 0 1)"
 fi
 
+# --per-site fails the first allocation of each call site the counting
+# run's report lists: a loop of 1000 from one site, a rare site in its
+# middle whose NULL check is missing (allocation 503), one site before
+# and one after.  Stepping over runs of the loop's site misses the rare
+# one; the list does not.
+torture -j 2 --per-site -- "$t/sites_victim"
+ok_if "--per-site finds a rare site in the middle of a loop (exit 1)" \
+    test "$status" -eq 1
+ok_if "... at its first allocation, 503" matches "$out" -E '^503 +1  crashed'
+ok_if "... running exactly its four call sites" \
+    matches "$out" -xF "evmm-torture: 4 points: 3 passed, 1 crashed, 0 hung, 0 leaked, 0 not reached, 0 could not run"
+ok_if "... as its plan says" \
+    matches "$out" -F 'makes 1003 allocations through libevmm from 4 call sites; failing the first allocation of each in turn'
+# A list cut short by the table's size (here the command's own smaller
+# EVMM_SITES) falls back to guessing, and says so.
+torture -j 2 --per-site -- sh -c 'EVMM_SITES=2 exec "$1"' sh "$t/sites_victim"
+ok_if "a full list of sites falls back to guessing, on stderr" \
+    matches "$out" -F 'sh has more call sites than libevmm lists (2 here): guessing its sites'
+ok_if "... and the plan says so" \
+    matches "$out" -F 'failing the first allocation of each call site it can guess'
+# Each process by its own list: here the first program's is whole, the
+# second's full.
+torture -j 2 --per-site -- sh -c '"$1" && EVMM_SITES=1 "$1"' sh "$t/sites_victim"
+ok_if "one process's sites are listed while another's are guessed" \
+    matches "$out" -F 'failing the first allocation of each of 4 call sites listed, and of each other it can guess'
+ok_if "... the guessed one named on stderr" \
+    matches "$out" -F 'sites_victim#2 has more call sites than libevmm lists (1 here)'
+ok_if "... and the listed one's rare site found" \
+    matches "$out" -E '^sites_victim#1:503 +1  crashed'
+
 # Our own programs must pass.
 for prog in "$top_builddir/examples/counting" "$t/fault_env"; do
 	torture -j 2 --leak-check=$leaks -- "$prog"

@@ -29,12 +29,17 @@
  *   (evmm_fault_set(3)).
  * - EVMM_FAULT_PROCESS=KEY makes EVMM_FAULT fail allocations in the
  *   process with that key only (EVMM_REPORT must name a directory).
+ * - EVMM_SITES=N, with EVMM_REPORT, numbers the allocations as
+ *   EVMM_FAULT does and lists in the report, at exit, the call site of
+ *   each with the number of the first allocation made there (at most N
+ *   sites, and at most 4096): how evmm-torture --per-site chooses its
+ *   points.
  *
  * The library reads these once, when it is loaded.  A value it cannot
  * use is refused with a message on standard error, and not applied.
  * In a process that runs with privileges its caller does not have
  * (setuid, setgid or file capabilities: AT_SECURE on Linux, issetugid()
- * elsewhere) all four are ignored: nothing is read, printed or opened.
+ * elsewhere) all five are ignored: nothing is read, printed or opened.
  * The report file is opened at once, when the variable is read, and only
  * a regular file is accepted; symbolic links are not followed.  Only the
  * process that read the variables writes the report and the EVMM_STATS

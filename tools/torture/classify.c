@@ -10,6 +10,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -437,4 +438,64 @@ report_crash_site(const char *report, char *site, size_t size)
 		return 0;
 	snprintf(site, size, "%.*s", (int)first_len, first);
 	return 1;
+}
+
+static int
+by_number(const void *x, const void *y)
+{
+	unsigned long a = *(const unsigned long *)x;
+	unsigned long b = *(const unsigned long *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+enum site_list
+report_sites(const char *report, unsigned long *firsts, size_t max,
+    size_t *n)
+{
+	static const char site[] = EVMM_REPORT_SITE "=";
+	static const char sites[] = EVMM_REPORT_SITES "=";
+	static const char full[] = EVMM_REPORT_SITES_FULL "=1";
+	const char *line, *nl;
+	unsigned long v, said = 0;
+	size_t got = 0, i, k;
+	int counted = 0, filled = 0, cut = 0;
+	char *end;
+
+	for (line = report; line != NULL && *line != '\0';
+	    line = *nl != '\0' ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			nl = line + strlen(line);
+		if (strncmp(line, site, sizeof(site) - 1) == 0) {
+			line += sizeof(site) - 1;
+			if (*line < '1' || *line > '9') {
+				cut = 1;
+				continue;
+			}
+			v = strtoul(line, &end, 10);
+			if ((*end != ' ' && end != nl) || got == max)
+				cut = 1;
+			else
+				firsts[got++] = v;
+		} else if (strncmp(line, sites, sizeof(sites) - 1) == 0) {
+			line += sizeof(sites) - 1;
+			said = strtoul(line, &end, 10);
+			counted = end != line && end == nl;
+		} else if ((size_t)(nl - line) == sizeof(full) - 1 &&
+		    strncmp(line, full, sizeof(full) - 1) == 0) {
+			filled = 1;
+		}
+	}
+	*n = 0;
+	if (!counted && got == 0 && !cut)
+		return SITES_ABSENT;
+	if (!counted || cut || said != got)
+		return SITES_CUT;
+	qsort(firsts, got, sizeof(*firsts), by_number);
+	for (i = 0, k = 0; i < got; i++)
+		if (k == 0 || firsts[i] != firsts[k - 1])
+			firsts[k++] = firsts[i];
+	*n = k;
+	return filled ? SITES_FULL : SITES_COMPLETE;
 }

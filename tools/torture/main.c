@@ -159,7 +159,7 @@ run_all(struct point *points, size_t n, const struct options *o)
 	free(running);
 }
 
-/* --per-site: points in order, one at a time.  A point whose allocation
+/* --per-site fallback: points in order, one at a time.  A point whose allocation
  * site is among those of the last RECENT points looked at is uneventful,
  * and the step to the next point doubles; after a step that lands on any
  * other site, the stretch stepped over is bisected for where the recent
@@ -188,6 +188,61 @@ aim(struct point *p, const struct processes *count, size_t proc,
 	p->label = count->allocating > 1 ? p->key : NULL;
 }
 
+/* Room for one more point.  It moves: no pointer into it is kept across
+ * a run. */
+static void
+grow_points(struct per_site *ps)
+{
+	size_t cap = ps->cap * 2;
+	struct point *np;
+
+	if (ps->n < ps->cap)
+		return;
+	np = realloc(ps->points, cap * sizeof(*np));
+	if (np == NULL)
+		run_out_of_memory();
+	ps->points = np;
+	ps->cap = cap;
+}
+
+/* --per-site, where the counting run's report lists the process's call
+ * sites: the first allocation of each, appended to ps->points (which
+ * may move), to be run all at once. */
+static void
+aim_sites(struct per_site *ps, const struct processes *count, size_t proc)
+{
+	const struct process *v = &count->v[proc];
+	size_t i;
+
+	for (i = 0; i < v->nsites; i++) {
+		if (v->sites[i] > v->allocations)
+			break;	/* sorted: none of the rest is made */
+		grow_points(ps);
+		aim(&ps->points[ps->n++], count, proc, v->sites[i]);
+	}
+}
+
+/* Why a process's sites must be guessed, on stderr. */
+static void
+say_guessed(const struct processes *count, size_t proc, const char *cmd)
+{
+	const struct process *v = &count->v[proc];
+	const char *who = count->allocating > 1 ? v->key : cmd;
+
+	if (v->site_list == SITES_FULL)
+		fprintf(stderr, "%s: %s has more call sites than libevmm "
+		    "lists (%lu here)", progname, who, (unsigned long)
+		    v->nsites);
+	else if (v->site_list == SITES_CUT)
+		fprintf(stderr, "%s: the list of call sites in %s's report is "
+		    "cut short", progname, who);
+	else
+		fprintf(stderr, "%s: %s's report lists no call sites (is its "
+		    "libevmm older than evmm-torture?)", progname, who);
+	fprintf(stderr, ": guessing its sites by stepping over runs of "
+	    "recent ones instead, which can miss some (see evmm-torture(1))\n");
+}
+
 static const char *
 site_at(struct per_site *ps, unsigned long k, const struct options *o,
     const struct processes *count, size_t proc)
@@ -197,18 +252,7 @@ site_at(struct per_site *ps, unsigned long k, const struct options *o,
 	struct point *p;
 
 	if (ps->index[k] == 0) {
-		if (ps->n == ps->cap) {
-			/* It moves: no pointer into it is kept across a
-			 * run. */
-			size_t cap = ps->cap * 2;
-			struct point *np = realloc(ps->points,
-			    cap * sizeof(*np));
-
-			if (np == NULL)
-				run_out_of_memory();
-			ps->points = np;
-			ps->cap = cap;
-		}
+		grow_points(ps);
 		p = &ps->points[ps->n];
 		aim(p, count, proc, k);
 		run_one(p, o, NULL);
@@ -317,7 +361,7 @@ main(int argc, char **argv)
 
 	memset(&count, 0, sizeof(count));
 	if (count_allocations(&o, &count) != 0) {
-		free(count.v);
+		run_free_processes(&count);
 		run_cleanup();
 		return 1;
 	}
@@ -325,33 +369,55 @@ main(int argc, char **argv)
 	n = allocations;
 	if (o.max_points > 0 && (unsigned long)o.max_points < allocations)
 		n = (size_t)o.max_points;
-	report_plan(o.command[0], &count, n, o.per_site);
 
 	if (o.per_site) {
 		struct per_site ps;
 		unsigned long most = 0;
+		int guessed = 0;
 
-		for (i = 0; i < count.n; i++)
-			if (count.v[i].allocations > most)
-				most = count.v[i].allocations;
 		memset(&ps, 0, sizeof(ps));
 		ps.cap = 64;
 		ps.points = malloc(ps.cap * sizeof(*ps.points));
-		ps.index = calloc(most + 1, sizeof(*ps.index));
-		if (ps.points == NULL || ps.index == NULL)
+		if (ps.points == NULL)
 			run_out_of_memory();
-		for (i = 0; i < count.n; i++)
-			if (count.v[i].allocations > 0)
-				run_per_site(&ps, &count, i, &o);
-		if (!o.verbose)
-			report_progress(allocations, allocations, ps.failing,
-			    1);
+		/* The sites listed are known at once, and run in parallel;
+		 * the others are guessed, one point after another. */
+		for (i = 0; i < count.n; i++) {
+			if (count.v[i].allocations == 0)
+				continue;
+			if (count.v[i].site_list == SITES_COMPLETE) {
+				aim_sites(&ps, &count, i);
+				continue;
+			}
+			say_guessed(&count, i, o.command[0]);
+			guessed = 1;
+			if (count.v[i].allocations > most)
+				most = count.v[i].allocations;
+		}
+		report_plan(o.command[0], &count, ps.n, 1, guessed);
+		run_all(ps.points, ps.n, &o);
+		ps.failing = 0;
+		for (i = 0; i < ps.n; i++)
+			ps.failing += is_failing(&ps.points[i]);
+		if (guessed) {
+			ps.index = calloc(most + 1, sizeof(*ps.index));
+			if (ps.index == NULL)
+				run_out_of_memory();
+			for (i = 0; i < count.n; i++)
+				if (count.v[i].allocations > 0 &&
+				    count.v[i].site_list != SITES_COMPLETE)
+					run_per_site(&ps, &count, i, &o);
+			if (!o.verbose)
+				report_progress(allocations, allocations,
+				    ps.failing, 1);
+		}
 		points = ps.points;
 		n = ps.n;
 		for (i = 0; i < RECENT; i++)
 			free(ps.recent[i]);
 		free(ps.index);
 	} else {
+		report_plan(o.command[0], &count, n, 0, 0);
 		points = calloc(n, sizeof(*points));
 		if (points == NULL)
 			run_out_of_memory();
@@ -378,7 +444,7 @@ main(int argc, char **argv)
 	}
 	report_summary(points, n, allocations, o.per_site);
 	free(points);
-	free(count.v);
+	run_free_processes(&count);
 	run_cleanup();
 	return failed;
 }

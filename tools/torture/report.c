@@ -37,7 +37,7 @@ report_progress(size_t done, size_t total, size_t failing, int force)
 
 void
 report_plan(const char *cmd, const struct processes *count, size_t points,
-    int per_site)
+    int per_site, int guessed)
 {
 	unsigned long allocations = count->allocations;
 
@@ -45,8 +45,16 @@ report_plan(const char *cmd, const struct processes *count, size_t points,
 	    allocations, allocations == 1 ? "" : "s");
 	if (count->n > 1)
 		printf(" in %zu processes", count->n);
-	if (per_site)
-		printf("; failing one of each call site in turn\n");
+	if (per_site && !guessed)
+		printf(" from %zu call site%s; failing the first allocation "
+		    "of each in turn\n", points, points == 1 ? "" : "s");
+	else if (per_site && points == 0)
+		printf("; failing the first allocation of each call site it "
+		    "can guess\n");
+	else if (per_site)
+		printf("; failing the first allocation of each of %zu call "
+		    "site%s listed, and of each other it can guess\n", points,
+		    points == 1 ? "" : "s");
 	else
 		printf("; failing %s%zu of them in turn\n",
 		    points < allocations ? "a sample of " : "", points);

@@ -45,6 +45,8 @@ static int tmpdir_made;
 #define FILE_PATH_MAX (PATH_MAX + 260)
 /* What is read of a command's stderr or a checker's logs. */
 #define LOG_MAX (1024 * 1024)
+/* ... and of a report: the rest, and at most EVMM_SITES_MAX sites. */
+#define REPORT_MAX (LOG_MAX + (size_t)EVMM_SITES_MAX * EVMM_SITE_LINE_MAX)
 
 /* Written by the signal handlers, read by run_wait(). */
 static int wake_pipe[2] = { -1, -1 };
@@ -382,7 +384,7 @@ __attribute__((noreturn))
 static void
 child(struct point *p, const struct options *o)
 {
-	char path[FILE_PATH_MAX], fault[64], marker[64];
+	char path[FILE_PATH_MAX], fault[64], marker[64], sites[32];
 	/* valgrind's arguments, alive until the exec. */
 	char status[32], log[FILE_PATH_MAX + 32];
 	sigset_t none;
@@ -399,12 +401,16 @@ child(struct point *p, const struct options *o)
 	file_path(path, sizeof(path), "reports", p->id);
 	snprintf(fault, sizeof(fault), "nth=%lu", p->nth);
 	snprintf(marker, sizeof(marker), "%ld.%lu", (long)getppid(), p->id);
+	/* --per-site: the counting run lists each process's call sites. */
+	snprintf(sites, sizeof(sites), "%d", EVMM_SITES_MAX);
 	if (setenv("EVMM_REPORT", path, 1) != 0 ||
 	    setenv("EVMM_TORTURE_RUN", marker, 1) != 0 ||
 	    (p->nth > 0 ? setenv("EVMM_FAULT", fault, 1) :
 	    unsetenv("EVMM_FAULT")) != 0 ||
 	    (p->nth > 0 ? setenv("EVMM_FAULT_PROCESS", p->key, 1) :
-	    unsetenv("EVMM_FAULT_PROCESS")) != 0)
+	    unsetenv("EVMM_FAULT_PROCESS")) != 0 ||
+	    (p->nth == 0 && o->per_site ? setenv("EVMM_SITES", sites, 1) :
+	    unsetenv("EVMM_SITES")) != 0)
 		_exit(TORTURE_EXEC_FAILED);
 
 	/* stdin: nothing, always: runs in parallel must not share it, and
@@ -610,9 +616,9 @@ run_wait(struct point **running, size_t n, const struct options *o)
 
 /* --- Reading what a run left --------------------------------------------------- */
 
-/* The file's first LOG_MAX bytes, appended to *buf (NUL-terminated). */
+/* The file's first max bytes, appended to *buf (NUL-terminated). */
 static void
-slurp(const char *path, char **buf, size_t *len)
+slurp_upto(const char *path, char **buf, size_t *len, size_t max)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t got = 0;
@@ -621,18 +627,23 @@ slurp(const char *path, char **buf, size_t *len)
 
 	if (fd < 0)
 		return;
-	b = realloc(*buf, *len + LOG_MAX + 1);
+	b = realloc(*buf, *len + max + 1);
 	if (b == NULL) {
 		close(fd);
 		run_out_of_memory();
 	}
 	*buf = b;
-	while (got < LOG_MAX &&
-	    (r = read(fd, b + *len + got, LOG_MAX - got)) > 0)
+	while (got < max && (r = read(fd, b + *len + got, max - got)) > 0)
 		got += (size_t)r;
 	*len += got;
 	b[*len] = '\0';
 	close(fd);
+}
+
+static void
+slurp(const char *path, char **buf, size_t *len)
+{
+	slurp_upto(path, buf, len, LOG_MAX);
 }
 
 /* "key=value" from a report held in text; 0 if it is not there. */
@@ -683,6 +694,42 @@ by_key(const void *x, const void *y)
 	    ((const struct process *)y)->key);
 }
 
+/* The call sites p's report lists, if any. */
+static void
+list_sites(const char *report, struct process *p)
+{
+	unsigned long *firsts = malloc(EVMM_SITES_MAX * sizeof(*firsts));
+
+	if (firsts == NULL)
+		run_out_of_memory();
+	p->site_list = report_sites(report, firsts, EVMM_SITES_MAX,
+	    &p->nsites);
+	if (p->nsites == 0) {
+		free(firsts);
+		return;
+	}
+	/* Only what it needs: a command may run many processes. */
+	p->sites = malloc(p->nsites * sizeof(*firsts));
+	if (p->sites == NULL) {
+		p->sites = firsts;
+		return;
+	}
+	memcpy(p->sites, firsts, p->nsites * sizeof(*firsts));
+	free(firsts);
+}
+
+void
+run_free_processes(struct processes *count)
+{
+	size_t i;
+
+	for (i = 0; i < count->n; i++)
+		free(count->v[i].sites);
+	free(count->v);
+	count->v = NULL;
+	count->n = 0;
+}
+
 /* Every report in the directory dir into count, in key order: whether
  * there is any.  An empty file is no report: its program image was
  * replaced by exec() (a shell's, say) or died before it wrote one. */
@@ -719,12 +766,15 @@ list_reports(const char *dir, struct processes *count)
 		}
 		v = &count->v[count->n];
 		memcpy(v->key, e->d_name, klen + 1);
+		v->sites = NULL;
+		v->nsites = 0;
 		report = NULL;
 		len = 0;
-		slurp(path, &report, &len);
+		slurp_upto(path, &report, &len, REPORT_MAX);
 		if (report != NULL && report_value(report,
 		    EVMM_REPORT_ALLOCATIONS, value, sizeof(value))) {
 			v->allocations = strtoul(value, NULL, 10);
+			list_sites(report, v);
 			count->n++;
 			any = 1;
 		}

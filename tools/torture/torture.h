@@ -106,6 +106,17 @@ void scan_checker_log(const char *log, enum leak_check how, int *error,
  * 1, or 0 with buf untouched when the report has no frame. */
 int report_crash_site(const char *report, char *buf, size_t size);
 
+/* What a report says of its call sites (lib/report-keys.h): listed
+ * whole, not listed at all (EVMM_SITES not set, or a libevmm that does
+ * not know it), listed as far as its table went, or cut short. */
+enum site_list { SITES_COMPLETE, SITES_ABSENT, SITES_FULL, SITES_CUT };
+/* From the text of a report: the number of the first allocation of each
+ * site it lists, in firsts (room for max), in increasing order, each
+ * once, and their count in *n; *n is 0 unless the list is complete or
+ * full.  A list with more than max sites is cut. */
+enum site_list report_sites(const char *report, unsigned long *firsts,
+    size_t max, size_t *n);
+
 /* --- the points ----------------------------------------------------------- */
 
 /* A process of the command that loaded libevmm, as the counting run's
@@ -114,6 +125,11 @@ int report_crash_site(const char *report, char *buf, size_t size);
 struct process {
 	char key[EVMM_PROCESS_KEY_MAX + 1];
 	unsigned long allocations;
+	/* With --per-site: what its report says of its call sites, and the
+	 * number of the first allocation of each (malloc()ed, or NULL). */
+	enum site_list site_list;
+	unsigned long *sites;
+	size_t nsites;
 };
 
 /* Every process of the counting run, in key order (compare_keys()). */
@@ -201,6 +217,8 @@ void run_cleanup(void);
 __attribute__((noreturn))
 #endif
 void run_out_of_memory(void);
+/* Frees what run_finish() put in count. */
+void run_free_processes(struct processes *count);
 /* Whether the counting run wrote a report. */
 extern int run_base_reported;
 
@@ -213,7 +231,9 @@ size_t report_table(struct point *points, size_t n);
 void report_summary(const struct point *points, size_t n,
     unsigned long allocations, int per_site);
 /* The first line: what the counting run found, and what will be run. */
+/* With per_site, points is the number of call sites listed, and guessed
+ * whether some process's sites are guessed instead. */
 void report_plan(const char *cmd, const struct processes *count,
-    size_t points, int per_site);
+    size_t points, int per_site, int guessed);
 
 #endif /* EVMM_TORTURE_H_INCLUDED_ */
