@@ -505,21 +505,29 @@ evmm_report_forked_(void)
 	report_pending = 1;
 }
 
+/* The limit for escaped_upto() that cuts a name at name_max bytes from
+ * here, or where the text must stop, whichever comes first (the text may
+ * already be past that point: then it is). */
+static size_t
+name_limit(const struct evmm_text *t, size_t name_max)
+{
+	size_t most = sizeof(t->buf) - EVMM_TEXT_TAIL;
+
+	return t->len < most && name_max < most - t->len ?
+	    t->len + name_max : most;
+}
+
 /* "file+0xoffset (symbol)", each name cut to name_max bytes (escaped). */
 static void
 call_site(struct evmm_text *t, const char *file, uint64_t offset,
     const char *symbol, size_t name_max)
 {
-	size_t most = sizeof(t->buf) - EVMM_TEXT_TAIL;
-
-	escaped_upto(t, file, name_max < most - t->len ? t->len + name_max :
-	    most);
+	escaped_upto(t, file, name_limit(t, name_max));
 	evmm_text_str_(t, "+");
 	evmm_text_hex_(t, offset);
 	if (symbol != NULL) {
 		evmm_text_str_(t, " (");
-		escaped_upto(t, symbol, name_max < most - t->len ?
-		    t->len + name_max : most);
+		escaped_upto(t, symbol, name_limit(t, name_max));
 		evmm_text_str_(t, ")");
 	}
 }
