@@ -1392,10 +1392,16 @@ read_environment(void)
 		if (why != NULL) {
 			refuse("EVMM_FAULT", v, why, fault_grammar);
 		} else if (evmm_report_key_() != NULL) {
+			struct evmm_fault_spec aimed;
+
+			/* f stays EVMM_FAULT's: a process that fails nothing
+			 * itself still gets the crash handlers, which its
+			 * children made by fork() inherit, and one of them
+			 * may be the process EVMM_FAULT_PROCESS names. */
 			env_fault = f;
 			env_fault_armed = 1;
-			f = aimed_fault();
-			set_fault(&f, 1);
+			aimed = aimed_fault();
+			set_fault(&aimed, 1);
 		} else if (fault_process[0] != '\0') {
 			/* Failing every process instead of one would be
 			 * worse than failing none. */
