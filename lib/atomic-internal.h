@@ -12,6 +12,8 @@
  *
  * EVMM_LOAD_RELAXED, EVMM_STORE_RELAXED and EVMM_ADD_RELAXED are for
  * counters, which need no ordering, only no torn or lost updates.
+ * EVMM_LOAD_ACQUIRE reads a plain variable that another thread wrote
+ * with a release store (the call-site list's slots).
  */
 #ifndef EVMM_ATOMIC_INTERNAL_H_INCLUDED_
 #define EVMM_ATOMIC_INTERNAL_H_INCLUDED_
@@ -38,10 +40,12 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define EVMM_LOAD_RELAXED(p)	__atomic_load_n((p), __ATOMIC_RELAXED)
+#define EVMM_LOAD_ACQUIRE(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define EVMM_STORE_RELAXED(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 #define EVMM_ADD_RELAXED(p, v)	__atomic_add_fetch((p), (v), __ATOMIC_RELAXED)
 #else
 #define EVMM_LOAD_RELAXED(p)	(*(p))
+#define EVMM_LOAD_ACQUIRE(p)	(*(p))
 #define EVMM_STORE_RELAXED(p, v) (*(p) = (v))
 #define EVMM_ADD_RELAXED(p, v)	(*(p) += (v))
 #endif

@@ -108,12 +108,6 @@ static unsigned sites_claimed;
 static int sites_full;
 
 #if defined(__GNUC__) || defined(__clang__)
-#define SITE_LOAD_ACQUIRE_(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
-#else
-#define SITE_LOAD_ACQUIRE_(p) (*(p))
-#endif
-
-#if defined(__GNUC__) || defined(__clang__)
 static size_t
 site_hash(const void *caller)
 {
@@ -222,10 +216,10 @@ evmm_instr_site_(size_t k, void **caller, uint64_t *number)
 
 	if (k >= EVMM_SITES_MAX)
 		return 0;
-	slot = SITE_LOAD_ACQUIRE_(&site_order[k]);
+	slot = EVMM_LOAD_ACQUIRE(&site_order[k]);
 	if (slot == 0)
 		return 0;	/* another thread is entering it */
-	*caller = SITE_LOAD_ACQUIRE_(&site_slots[slot - 1].caller);
+	*caller = EVMM_LOAD_ACQUIRE(&site_slots[slot - 1].caller);
 	*number = EVMM_LOAD_RELAXED(&site_slots[slot - 1].first);
 	if (*caller == (void *)&site_slots)
 		*caller = NULL;

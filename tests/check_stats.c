@@ -215,16 +215,16 @@ sized_size(void *ptr, void *ctx)
 	return ((union sized *)ptr - 1)->size;
 }
 
-START_TEST(test_stats_count_bytes_with_a_size_hook)
+/* Install the sized_* hooks, each block's size in a header before it.
+ * Not a wrapper, but no block crosses between it and the C library (and
+ * with CK_FORK=no the C library has made blocks): so it says it wraps. */
+static void
+install_sized_allocator(void)
 {
 	struct evmm_allocator a;
-	struct evmm_stats s;
-	void *p, *q;
 
 	memset(&a, 0, sizeof(a));
 	a.size = sizeof(a);
-	/* Not a wrapper, but no block crosses between it and the C
-	 * library, and with CK_FORK=no the C library has made blocks. */
 	a.flags = EVMM_ALLOCATOR_WRAPS;
 	a.malloc_fn = sized_malloc;
 	a.realloc_fn = sized_realloc;
@@ -232,6 +232,14 @@ START_TEST(test_stats_count_bytes_with_a_size_hook)
 	a.size_fn = sized_size;
 	a.ctx = &size_asked;
 	ck_assert_int_eq(evmm_set_allocator(&a), 0);
+}
+
+START_TEST(test_stats_count_bytes_with_a_size_hook)
+{
+	struct evmm_stats s;
+	void *p, *q;
+
+	install_sized_allocator();
 	evmm_stats_enable(1);
 	p = event_mm_malloc_(100);
 	q = event_mm_calloc_(3, 10);
@@ -261,21 +269,13 @@ END_TEST
  * measured. */
 START_TEST(test_stats_follow_an_allocator_installed_while_on)
 {
-	struct evmm_allocator a, libc;
+	struct evmm_allocator libc;
 	struct evmm_stats s;
 	void *p;
 
 	size_asked = 0;		/* earlier tests' calls, with CK_FORK=no */
 	event_mm_free_(event_mm_malloc_(1));
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.flags = EVMM_ALLOCATOR_WRAPS;
-	a.malloc_fn = sized_malloc;
-	a.realloc_fn = sized_realloc;
-	a.free_fn = sized_free;
-	a.size_fn = sized_size;
-	a.ctx = &size_asked;
-	ck_assert_int_eq(evmm_set_allocator(&a), 0);
+	install_sized_allocator();
 	p = event_mm_malloc_(100);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(size_asked, 1);
