@@ -17,10 +17,17 @@ for variant in default disabled; do
 done
 
 # A figure written +N (instructions above libc) in the text must be one
-# that the results print, as +N.dd in some row or target.
+# that the results print, as +N.dd in some row or target: in every
+# document that quotes figures, doc/*.md included.
 results=$(cat "$top_srcdir"/bench/results/*.txt)
-for doc in BENCHMARKS.md README.md NEWS; do
+set -- BENCHMARKS.md README.md NEWS
+for f in "$top_srcdir"/doc/*.md; do
+	set -- "$@" "doc/${f##*/}"
+done
+for doc; do
 	stale=
+	# A file that is not there must not pass for one without figures.
+	[ -r "$top_srcdir/$doc" ] || stale=" (no $doc)"
 	for f in $(awk '/^<!-- make bench output: / { skip = 1 }
 	    !skip { print }
 	    /^<!-- end of make bench output -->$/ { skip = 0 }' \
