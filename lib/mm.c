@@ -668,6 +668,29 @@ checked_table(int k, struct evmm_table *want)
 static void *table_malloc(size_t sz, void *t);
 static void *table_realloc(void *ptr, size_t sz, void *t);
 static void table_free(void *ptr, void *t);
+static void *table_calloc(size_t count, size_t size, void *t);
+static size_t table_size(void *ptr, void *t);
+
+/* Whether the hooks of @p a that are the getter's own functions, which
+ * read their context as a table, are handed a table this library made,
+ * one that has the function the hook calls.  The context is compared
+ * with the tables' addresses before anything is read through it, so a
+ * caller's pointer that is not one of them is never followed.  Called
+ * locked. */
+static int
+own_tables_whole(const struct evmm_allocator *a)
+{
+	const struct evmm_table *t = a->ctx;
+
+	if (a->malloc_fn != table_malloc && a->realloc_fn != table_realloc &&
+	    a->free_fn != table_free && a->calloc_fn != table_calloc &&
+	    a->size_fn != table_size)
+		return 1;
+	if (t != &evmm_libc_pair_.used && pool_pair_of(t) == NULL)
+		return 0;
+	return (a->calloc_fn != table_calloc || t->calloc_fn != NULL) &&
+	    (a->size_fn != table_size || t->size_fn != unknown_size);
+}
 
 int
 evmm_set_allocator(const struct evmm_allocator *a)
@@ -694,13 +717,19 @@ evmm_set_allocator(const struct evmm_allocator *a)
 	/* What evmm_get_allocator() said of the C library or of classic
 	 * hooks: installing it again installs that table itself, so that a
 	 * wrapper built on it can be removed. */
+	lock_setters();
+	if (!own_tables_whole(&copy)) {
+		unlock_setters();
+		errno = EINVAL;
+		return -1;
+	}
 	if (copy.malloc_fn == table_malloc &&
 	    copy.realloc_fn == table_realloc && copy.free_fn == table_free) {
-		lock_setters();
 		err = install(copy.ctx, wraps ? WRAP : REPLACE);
 		unlock_setters();
 		goto out;
 	}
+	unlock_setters();
 	if (copy.malloc_fn == NULL && copy.realloc_fn == NULL &&
 	    copy.free_fn == NULL && copy.calloc_fn == NULL &&
 	    copy.size_fn == NULL) {

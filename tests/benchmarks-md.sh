@@ -38,4 +38,23 @@ for doc; do
 	ok_if "every +N figure in $doc is in bench/results/" test -z "$stale"
 	[ -z "$stale" ] || echo "# not in bench/results/:$stale"
 done
+# "about N times" in BENCHMARKS.md's prose must be a ratio that the
+# results print ("140.79x"), rounded as N is written: 140 stands for
+# 135 to 145, 15 for 14.5 to 15.5.
+ratios=$(printf '%s\n' "$results" | grep -oE '[0-9]+\.[0-9]+x' | tr -d x)
+wrong=
+for n in $(awk '/^<!-- make bench output: / { skip = 1 }
+    !skip { print }
+    /^<!-- end of make bench output -->$/ { skip = 0 }' \
+    "$top_srcdir/BENCHMARKS.md" | tr '\n' ' ' |
+    grep -oE 'about [0-9]+ times' | grep -oE '[0-9]+' | sort -u); do
+	printf '%s\n' "$ratios" | awk -v n="$n" '
+	    BEGIN { unit = 1; m = n
+	            while (m >= 10 && m % 10 == 0) { unit *= 10; m /= 10 } }
+	    { d = $1 - n; if (d < 0) d = -d; if (d <= unit / 2) found = 1 }
+	    END { exit !found }' || wrong="$wrong $n"
+done
+ok_if "every \"about N times\" in BENCHMARKS.md is a ratio in bench/results/" \
+    test -z "$wrong"
+[ -z "$wrong" ] || echo "# no such ratio in bench/results/:$wrong"
 tap_done

@@ -684,6 +684,72 @@ START_TEST(test_get_allocator_reaches_classic_hooks)
 }
 END_TEST
 
+/* The getter's own hooks read their context as a table of libevmm's:
+ * handed back with any other context, they are refused before anything
+ * is read through it, and the allocator stays as it was. */
+START_TEST(test_set_allocator_refuses_getters_hooks_with_foreign_ctx)
+{
+	struct evmm_allocator before = current_allocator();
+	struct evmm_allocator bad = before;
+	/* Garbage a caller might pass: a pointer into the middle of a
+	 * buffer of ones, which would crash if called through. */
+	static unsigned char garbage[256];
+	static struct evmm_allocator alone;
+
+	memset(garbage, 0xff, sizeof(garbage));
+	bad.ctx = NULL;
+	errno = 0;
+	ck_assert_int_eq(evmm_set_allocator(&bad), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	bad.ctx = garbage + 8;
+	errno = 0;
+	ck_assert_int_eq(evmm_set_allocator(&bad), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	bad.flags = EVMM_ALLOCATOR_WRAPS;
+	errno = 0;
+	ck_assert_int_eq(evmm_set_allocator(&bad), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	/* One of the getter's hooks beside the caller's own. */
+	alone = before;
+	alone.realloc_fn = ctx_realloc;
+	alone.free_fn = ctx_free;
+	alone.calloc_fn = NULL;
+	alone.size_fn = NULL;
+	alone.ctx = garbage + 8;
+	alone.flags = EVMM_ALLOCATOR_WRAPS;
+	errno = 0;
+	ck_assert_int_eq(evmm_set_allocator(&alone), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert(unchanged(&before));
+	/* What the getter reported is still taken back as it is. */
+	ck_assert_int_eq(evmm_set_allocator(&before), 0);
+	ck_assert(unchanged(&before));
+	event_mm_free_(event_mm_malloc_(8));
+}
+END_TEST
+
+/* The getter reports no calloc hook for classic hooks: its calloc
+ * function handed the classic hooks' table would call through NULL. */
+START_TEST(test_set_allocator_refuses_calloc_hook_the_table_lacks)
+{
+	struct evmm_allocator libc = current_allocator();
+	struct evmm_allocator classic;
+
+	ck_assert(libc.calloc_fn != NULL);
+	event_set_mem_functions(classic_malloc, classic_realloc,
+	    classic_free);
+	classic = current_allocator();
+	ck_assert(classic.calloc_fn == NULL);
+	classic.calloc_fn = libc.calloc_fn;
+	classic.flags = EVMM_ALLOCATOR_WRAPS;
+	errno = 0;
+	ck_assert_int_eq(evmm_set_allocator(&classic), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	classic.calloc_fn = NULL;
+	ck_assert_int_eq(evmm_set_allocator(&classic), 0);
+}
+END_TEST
+
 /* A wrapper built on what the getter returned forwards to it. */
 static struct evmm_allocator chained;
 static int chain_mallocs, chain_frees;
@@ -1062,6 +1128,8 @@ make_allocator_suite(void)
 	tcase_add_test(tc, test_allocator_struct_of_0_1_is_accepted);
 	tcase_add_test(tc, test_get_allocator_libc_is_callable);
 	tcase_add_test(tc, test_get_allocator_reaches_classic_hooks);
+	tcase_add_test(tc, test_set_allocator_refuses_getters_hooks_with_foreign_ctx);
+	tcase_add_test(tc, test_set_allocator_refuses_calloc_hook_the_table_lacks);
 	tcase_add_test(tc, test_wrapper_chains_to_classic_hooks);
 	suite_add_tcase(s, tc);
 

@@ -297,7 +297,12 @@ struct evmm_allocator {
  *   EVMM_ALLOCATOR_SIZE_MAX, when a longer struct sets fields this
  *   version does not know, when @c flags has unknown bits, or when some
  *   but not all of @c malloc_fn, @c realloc_fn and @c free_fn are given
- *   (or only @c calloc_fn or @c size_fn are);
+ *   (or only @c calloc_fn or @c size_fn are), or when a hook is one that
+ *   evmm_get_allocator() reports for the C library or classic hooks and
+ *   @c ctx is not a context it reported with them, or one without the
+ *   function that hook calls (libevmm compares @c ctx with its own
+ *   tables' addresses, and never reads through a pointer it did not
+ *   make);
  *   EBUSY when the rule for live blocks refuses the replacement (among
  *   them, an allocator other than the one the installed wrapper wraps);
  *   ENOMEM when EVMM_ALLOCATORS_MAX other allocators have been installed
