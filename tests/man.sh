@@ -189,4 +189,23 @@ for page in "$man"/*.3; do
 		skip "man/$base.3: the EXAMPLE runs" "it did not build"
 	fi
 done
+
+# --- Threads ---------------------------------------------------------------
+
+# Both setters are safe while other threads allocate, as the headers say:
+# a page that says otherwise has drifted from the code.  Each setter's
+# page says what its header says, "from any thread"; no page, nor the
+# documents, says that a setter is unsynchronised.
+for pair in event_set_mem_functions:event.h evmm_set_allocator:evmm.h; do
+	fn=${pair%%:*} h=$top_srcdir/include/event2/${pair#*:}
+	ok_if "$fn: the header says it may be called from any thread" \
+	    grep -q 'called from any thread' "$h"
+	ok_if "man/$fn.3 says it may be called from any thread" \
+	    sh -c 'tr "\n" " " <"$1" | grep -q "called from any thread"' sh \
+	    "$man/$fn.3"
+done
+unsynced=$(grep -l -i -E 'not synchroni[sz]ed|never while it runs|no other thread may allocate' \
+    "$man"/*.[13] "$top_srcdir/README.md" "$top_srcdir"/doc/*.md 2>/dev/null)
+ok_if "no page or document says a setter is unsynchronised" test -z "$unsynced"
+[ -z "$unsynced" ] || echo "# said in:" $unsynced
 tap_done
