@@ -15,15 +15,11 @@
 
 #include "torture.h"
 
-/* --per-site where a report lists no sites: points in order, one at a
- * time.  A point whose allocation site is among those of the last RECENT
- * points looked at is uneventful, and the step to the next point
- * doubles; after a step that lands on any other site, the stretch
- * stepped over is bisected for where the recent sites stop, and the step
- * starts again at 1.  So a loop of a few sites costs a few points per
- * doubling, and what follows it is found. */
+/* How many of the last points looked at make the recent sites of the
+ * guess below. */
 #define RECENT 8
 
+/* --per-site's points, as they are chosen and run. */
 struct per_site {
 	struct point *points;
 	size_t n, cap;
@@ -79,12 +75,20 @@ aim_sites(struct per_site *ps, const struct processes *count, size_t proc)
 	}
 }
 
+/* --per-site where a report lists no sites: points in order, one at a
+ * time.  A point whose allocation site is among those of the last RECENT
+ * points looked at is uneventful, and the step to the next point
+ * doubles; after a step that lands on any other site, the stretch
+ * stepped over is bisected for where the recent sites stop, and the step
+ * starts again at 1.  So a loop of a few sites costs a few points per
+ * doubling, and what follows it is found. */
+
+/* The allocation site of point k, which is run if it has not been. */
 static const char *
 site_at(struct per_site *ps, unsigned long k, const struct options *o,
     const struct processes *count, size_t proc)
 {
 	unsigned long total = count->v[proc].allocations;
-
 	struct point *p;
 
 	if (ps->index[k] == 0) {
