@@ -3,9 +3,12 @@
  */
 /*
  * evmm-torture's pure parts, linked alone: what a run's end means
- * (tools/torture/classify.c) and how failing points are grouped
- * (tools/torture/group.c).  Wait statuses are real ones, from children
- * that exit or die as asked.
+ * (tools/torture/verdict.c), what a checker's log says
+ * (tools/torture/checker_log.c), which modules are not the program's
+ * own (tools/torture/modules.c) and how failing points are grouped
+ * (tools/torture/group.c); and the one main that runs these suites and
+ * tests/check_report_parse.c's.  Wait statuses are real ones, from
+ * children that exit or die as asked.
  */
 #include "config.h"
 
@@ -18,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check_torture.h"
 #include "torture.h"
 
 /* The wait status of a child that exits with code. */
@@ -224,7 +228,7 @@ START_TEST(test_unreached_failure_is_not_reached)
 }
 END_TEST
 
-/* --- Checker logs ----------------------------------------------------------- */
+/* --- Checker logs --------------------------------------------------------- */
 
 static const char asan_log[] =
 "c.c:3:1: warning: something\n"
@@ -327,136 +331,6 @@ START_TEST(test_valgrind_crash_site_is_the_first_own_frame)
 }
 END_TEST
 
-START_TEST(test_library_crash_site_is_the_first_own_frame)
-{
-	/* Under a build directory whose name holds "libevmm": only the
-	 * file name says whose a module is. */
-	static const char report[] =
-	    "allocations=3\n"
-	    "first_injected_caller=/b/libevmm-0.2/prog+0x10e0\n"
-	    "crash_signal=6\n"
-	    "crash_frame=/lib/x86_64-linux-gnu/libc.so.6+0x8aebc\n"
-	    "crash_frame=/lib/x86_64-linux-gnu/libc.so.6+0x3cfb1 (raise)\n"
-	    "crash_frame=/b/libevmm-0.2/.libs/libevmm.so.1+0x2f00\n"
-	    "crash_frame=/b/libevmm-0.2/prog+0x1234 (xmalloc)\n"
-	    "crash_frame=/b/libevmm-0.2/prog+0x1300\n";
-	char site[128] = "-";
-
-	ck_assert_int_eq(report_crash_site(report, site, sizeof(site)), 1);
-	ck_assert_str_eq(site, "/b/libevmm-0.2/prog+0x1234 (xmalloc)");
-}
-END_TEST
-
-START_TEST(test_library_crash_site_in_libc_alone_is_libc)
-{
-	static const char report[] =
-	    "crash_signal=11\n"
-	    "crash_frame=/lib/libc.so.6+0x27249\n"
-	    "crash_frame=/lib/libc.so.6+0x27304 (__libc_start_main)";
-	char site[128] = "-";
-
-	ck_assert_int_eq(report_crash_site(report, site, sizeof(site)), 1);
-	ck_assert_str_eq(site, "/lib/libc.so.6+0x27249");
-}
-END_TEST
-
-START_TEST(test_library_crash_site_outside_any_module_is_its_address)
-{
-	static const char report[] =
-	    "crash_signal=11\ncrash_frame=0x0\n"
-	    "crash_frame=/lib/libc.so.6+0x27249\n";
-	char site[128] = "-";
-
-	ck_assert_int_eq(report_crash_site(report, site, sizeof(site)), 1);
-	ck_assert_str_eq(site, "0x0");
-}
-END_TEST
-
-START_TEST(test_report_without_frames_has_no_crash_site)
-{
-	char site[128] = "-";
-
-	ck_assert_int_eq(report_crash_site("allocations=3\ncrash_signal=11\n"
-	    "first_injected_caller=/tmp/prog+0x10e0\n", site, sizeof(site)),
-	    0);
-	ck_assert_int_eq(report_crash_site("", site, sizeof(site)), 0);
-	ck_assert_str_eq(site, "-");
-}
-END_TEST
-
-/* report_sites() on text, into firsts (room for max); its result. */
-static unsigned long firsts[8];
-static size_t nfirsts;
-
-static enum site_list
-sites_in(const char *report, size_t max)
-{
-	nfirsts = 99;
-	return report_sites(report, firsts, max, &nfirsts);
-}
-
-START_TEST(test_site_lines_give_first_numbers_in_order_once)
-{
-	ck_assert_int_eq(sites_in("process=prog#1\nallocations=1003\n"
-	    "site=503 ./prog+0x14b2 (rare)\nsite=1 ./prog+0x1492\n"
-	    "site=2 ./prog+0x13c2 (a name with spaces)\nsite=1003 0x7f00\n"
-	    "site=2 ./prog+0x13c2\nsites=5\n", 8), SITES_COMPLETE);
-	ck_assert_uint_eq(nfirsts, 4);
-	ck_assert_uint_eq(firsts[0], 1);
-	ck_assert_uint_eq(firsts[1], 2);
-	ck_assert_uint_eq(firsts[2], 503);
-	ck_assert_uint_eq(firsts[3], 1003);
-	/* A process that made no allocation lists none, completely. */
-	ck_assert_int_eq(sites_in("allocations=0\nsites=0\n", 8),
-	    SITES_COMPLETE);
-	ck_assert_uint_eq(nfirsts, 0);
-}
-END_TEST
-
-START_TEST(test_full_site_list_is_told_apart)
-{
-	ck_assert_int_eq(sites_in("site=1 a+0x1\nsite=7 a+0x2\nsites=2\n"
-	    "sites_full=1\n", 8), SITES_FULL);
-	ck_assert_uint_eq(nfirsts, 2);
-	ck_assert_uint_eq(firsts[1], 7);
-}
-END_TEST
-
-START_TEST(test_report_without_site_lines_lists_none)
-{
-	ck_assert_int_eq(sites_in("allocations=6\nmalloc_calls=2\n", 8),
-	    SITES_ABSENT);
-	ck_assert_uint_eq(nfirsts, 0);
-	ck_assert_int_eq(sites_in("", 8), SITES_ABSENT);
-	/* Keys that only start like ours are not ours. */
-	ck_assert_int_eq(sites_in("sites_full=1\nsitex=3\n", 8),
-	    SITES_ABSENT);
-}
-END_TEST
-
-START_TEST(test_cut_or_malformed_site_list_is_not_believed)
-{
-	/* No count: the writer died before it ended the list. */
-	ck_assert_int_eq(sites_in("site=1 a+0x1\nsite=4 a+0x2\n", 8),
-	    SITES_CUT);
-	ck_assert_uint_eq(nfirsts, 0);
-	/* A count that is not the number of lines. */
-	ck_assert_int_eq(sites_in("site=1 a+0x1\nsites=2\n", 8), SITES_CUT);
-	ck_assert_int_eq(sites_in("site=1 a+0x1\nsites=1x\n", 8), SITES_CUT);
-	/* No number, 0, a sign, or junk after it. */
-	ck_assert_int_eq(sites_in("site=x a+0x1\nsites=1\n", 8), SITES_CUT);
-	ck_assert_int_eq(sites_in("site=0 a+0x1\nsites=1\n", 8), SITES_CUT);
-	ck_assert_int_eq(sites_in("site=-3 a+0x1\nsites=1\n", 8), SITES_CUT);
-	ck_assert_int_eq(sites_in("site=3a a+0x1\nsites=1\n", 8), SITES_CUT);
-	/* More lines than there is room for. */
-	ck_assert_int_eq(sites_in("site=1 a\nsite=2 b\nsite=3 c\nsites=3\n",
-	    2), SITES_CUT);
-	/* A last line without its newline is still read. */
-	ck_assert_int_eq(sites_in("site=9\nsites=1", 8), SITES_COMPLETE);
-	ck_assert_uint_eq(firsts[0], 9);
-}
-END_TEST
-
 START_TEST(test_empty_log_has_nothing)
 {
 	char site[16];
@@ -471,7 +345,55 @@ START_TEST(test_empty_log_has_nothing)
 }
 END_TEST
 
-/* --- Grouping --------------------------------------------------------------- */
+/* --- Modules -------------------------------------------------------------- */
+
+/* Not the program's own: each is skipped alike in a checker's log and
+ * in the library's crash frames, where a crash site is looked for. */
+static const char *const foreign[] = {
+	"libevmm.so.1", "libc.so.6", "libc-2.31.so", "ld-linux-x86-64.so.2",
+	"ld64.so.2", "ld-musl-x86_64.so.1", "libpthread.so.0",
+	"libgcc_s.so.1", "libunwind.so.8", "libasan.so.8", "libubsan.so.1",
+	"liblsan.so.0", "libtsan.so.2", "libclang_rt.asan-x86_64.so",
+	"vgpreload_memcheck-amd64-linux.so"
+};
+
+START_TEST(test_log_and_report_skip_the_same_modules)
+{
+	char log[256], report[256], site[128];
+	int error, leak;
+
+	snprintf(log, sizeof(log), "==1==ERROR: AddressSanitizer: SEGV\n"
+	    "#0 /lib/%s+0x10 f\n#1 /tmp/prog+0x20 g\n", foreign[_i]);
+	scan_checker_log(log, LEAK_ASAN, &error, &leak, site, sizeof(site));
+	ck_assert_msg(strcmp(site, "g /tmp/prog+0x20") == 0,
+	    "log, %s: %s", foreign[_i], site);
+	snprintf(report, sizeof(report), "crash_signal=11\n"
+	    "crash_frame=/lib/%s+0x10 (f)\n"
+	    "crash_frame=/tmp/prog+0x20 (g)\n", foreign[_i]);
+	ck_assert_int_eq(report_crash_site(report, site, sizeof(site)), 1);
+	ck_assert_msg(strcmp(site, "/tmp/prog+0x20 (g)") == 0,
+	    "report, %s: %s", foreign[_i], site);
+}
+END_TEST
+
+START_TEST(test_module_is_told_by_its_file_name_not_its_directory)
+{
+	static const char own[] = "/b/libevmm-0.2/prog";
+	static const char ours[] = "/b/prog/.libs/libevmm.so.1";
+	static const char own_line[] = "by 0x1: f (in /b/prog)";
+	static const char libc_line[] = "by 0x1: f (in /lib/libc.so.6)";
+
+	ck_assert_int_eq(foreign_module(own, strlen(own)), 0);
+	ck_assert_int_eq(foreign_module(ours, strlen(ours)), 1);
+	/* A log line names modules anywhere in it. */
+	ck_assert_int_eq(mentions_foreign_module(own_line, strlen(own_line)),
+	    0);
+	ck_assert_int_eq(mentions_foreign_module(libc_line,
+	    strlen(libc_line)), 1);
+}
+END_TEST
+
+/* --- Grouping ------------------------------------------------------------- */
 
 static void
 set_point(struct point *p, unsigned long nth, const char *result,
@@ -582,7 +504,7 @@ START_TEST(test_process_keys_order_by_name_then_numbers)
 }
 END_TEST
 
-static Suite *
+Suite *
 make_torture_suite(void)
 {
 	Suite *s = suite_create("evmm-torture");
@@ -608,17 +530,12 @@ make_torture_suite(void)
 	tcase_add_test(tc, test_ubsan_site_is_its_source_position);
 	tcase_add_test(tc, test_valgrind_crash_site_is_the_first_own_frame);
 	tcase_add_test(tc, test_empty_log_has_nothing);
-	tcase_add_test(tc, test_library_crash_site_is_the_first_own_frame);
-	tcase_add_test(tc, test_library_crash_site_in_libc_alone_is_libc);
-	tcase_add_test(tc,
-	    test_library_crash_site_outside_any_module_is_its_address);
-	tcase_add_test(tc, test_report_without_frames_has_no_crash_site);
 	suite_add_tcase(s, tc);
-	tc = tcase_create("Sites");
-	tcase_add_test(tc, test_site_lines_give_first_numbers_in_order_once);
-	tcase_add_test(tc, test_full_site_list_is_told_apart);
-	tcase_add_test(tc, test_report_without_site_lines_lists_none);
-	tcase_add_test(tc, test_cut_or_malformed_site_list_is_not_believed);
+	tc = tcase_create("Modules");
+	tcase_add_loop_test(tc, test_log_and_report_skip_the_same_modules, 0,
+	    (int)(sizeof(foreign) / sizeof(foreign[0])));
+	tcase_add_test(tc,
+	    test_module_is_told_by_its_file_name_not_its_directory);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Group");
 	tcase_add_test(tc, test_same_result_and_sites_make_one_row_with_ranges);
@@ -635,6 +552,7 @@ main(void)
 	SRunner *sr = srunner_create(make_torture_suite());
 	int failed;
 
+	srunner_add_suite(sr, make_report_parse_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

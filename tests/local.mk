@@ -15,15 +15,15 @@ tests_check_evmm_LDADD = $(evmm_la) $(CHECK_LIBS) $(PTHREAD_LIBS)
 # tests/allocator_rules: the setter's rule for live blocks, each case in a
 # process in which nothing has been allocated yet.  TAP, without Check.
 
-# tests/check_torture: evmm-torture's classification and grouping, pure
-# functions, linked alone.  Built in both variants: they need no libevmm.
+# tests/check_torture: evmm-torture's pure functions (verdicts, checker
+# logs, the report file's parser, grouping), linked alone.  Built in both variants: they need no libevmm.
 if HAVE_PROCESSES
 check_PROGRAMS += tests/check_torture
 TESTS_TORTURE_UNIT = tests/check_torture
 endif
-tests_check_torture_SOURCES = tests/check_torture.c \
-	tools/torture/torture.h tools/torture/classify.c tools/torture/group.c \
-	lib/report-keys.h
+tests_check_torture_SOURCES = tests/check_torture.h \
+	tests/check_torture.c tests/check_report_parse.c \
+	$(torture_pure_sources) lib/report-keys.h
 tests_check_torture_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir) \
 	-I$(top_srcdir)/tools/torture
 tests_check_torture_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)

@@ -6,7 +6,7 @@
  * environment, which each command inherits: LD_PRELOAD for --preload,
  * and the sanitizers' options (exit statuses, leak detection, frames as
  * module+offset).  What differs per run (EVMM_REPORT, EVMM_FAULT,
- * EVMM_FAULT_PROCESS, the marker) run.c sets in the child.
+ * EVMM_FAULT_PROCESS, the marker) process.c sets in the child.
  */
 #include "config.h"
 
@@ -27,16 +27,16 @@ append_env(const char *name, const char *value, const char *sep)
 
 	if (old == NULL || *old == '\0') {
 		if (setenv(name, value, 1) != 0)
-			run_out_of_memory();
+			out_of_memory();
 		return;
 	}
 	len = strlen(old) + strlen(sep) + strlen(value) + 1;
 	buf = malloc(len);
 	if (buf == NULL)
-		run_out_of_memory();
+		out_of_memory();
 	snprintf(buf, len, "%s%s%s", old, sep, value);
 	if (setenv(name, buf, 1) != 0)
-		run_out_of_memory();
+		out_of_memory();
 	free(buf);
 }
 
@@ -51,7 +51,7 @@ compose_preload(const char *lib)
 
 	if (old == NULL || *old == '\0') {
 		if (setenv("LD_PRELOAD", lib, 1) != 0)
-			run_out_of_memory();
+			out_of_memory();
 		return;
 	}
 	/* Skip leading entries that are sanitizer runtimes. */
@@ -78,11 +78,11 @@ compose_preload(const char *lib)
 	len = strlen(old) + strlen(lib) + 3;
 	buf = malloc(len);
 	if (buf == NULL)
-		run_out_of_memory();
+		out_of_memory();
 	snprintf(buf, len, "%.*s%s%s%s%s", (int)head, old, head > 0 ? " " : "",
 	    lib, *rest != '\0' ? " " : "", rest + strspn(rest, " :"));
 	if (setenv("LD_PRELOAD", buf, 1) != 0)
-		run_out_of_memory();
+		out_of_memory();
 	free(buf);
 }
 

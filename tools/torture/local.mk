@@ -1,14 +1,24 @@
 # tools/torture/local.mk: the evmm-torture command.
 
 # One file per concern; tools/torture/torture.h says which holds what.
-torture_sources = \
+# The pure ones are also linked alone into tests/check_torture.
+torture_pure_sources = \
 	tools/torture/torture.h \
-	tools/torture/classify.c \
-	tools/torture/env.c \
-	tools/torture/group.c \
+	tools/torture/modules.c \
+	tools/torture/verdict.c \
+	tools/torture/report_parse.c \
+	tools/torture/checker_log.c \
+	tools/torture/group.c
+torture_sources = $(torture_pure_sources) \
 	tools/torture/options.c \
-	tools/torture/report.c \
-	tools/torture/run.c \
+	tools/torture/tmpdir.c \
+	tools/torture/cleanup.c \
+	tools/torture/env.c \
+	tools/torture/process.c \
+	tools/torture/readback.c \
+	tools/torture/print.c \
+	tools/torture/jobs.c \
+	tools/torture/schedule.c \
 	tools/torture/main.c
 if BUILD_TORTURE
 bin_PROGRAMS = tools/evmm-torture

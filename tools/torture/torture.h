@@ -4,19 +4,37 @@
 /*
  * evmm-torture's parts, and what they share.  Not installed.
  *
- *   options.c   the command line
- *   env.c       the environment every run shares: LD_PRELOAD, sanitizers
- *   run.c       starting a point, waiting for it, killing its process
- *               tree, reading what it left; signals, the temporary
- *               directory
- *   classify.c  what a run's end means (pure functions)
- *   group.c     grouping points into rows, point ranges (pure functions)
- *   report.c    what is printed: progress, the table, the summary
- *   main.c      the counting run, the schedule of points, the exit status
+ * Each file calls only those below it in this list, never one above:
+ *
+ *   main.c         the counting run, the plan, the exit status
+ *   schedule.c     which allocations fail: every one, a sample (-n), or
+ *                  the first of each call site (--per-site)
+ *   jobs.c         running points, --jobs at a time or one alone
+ *   print.c        what is printed: the plan, progress, each point, the
+ *                  table, the summary
+ *   readback.c     reading back what a run left: its report directory,
+ *                  its stderr, valgrind's logs; its verdict from them
+ *   process.c      starting a run's command, waiting for it, timeouts;
+ *                  the signals evmm-torture itself catches
+ *   env.c          the environment every run shares: LD_PRELOAD,
+ *                  the sanitizers' options
+ *   cleanup.c      the runs still going, killing what they leave
+ *                  behind, cleaning up on exit and out of memory
+ *   tmpdir.c       the temporary directory and each run's files in it
+ *   options.c      the command line
+ *
+ * and, pure functions unit-tested by tests/check_torture:
+ *
+ *   group.c        grouping points into rows, point ranges, key order
+ *   checker_log.c  a sanitizer's or valgrind's log: errors, leaks, site
+ *   report_parse.c the report file EVMM_REPORT names (lib/report-keys.h)
+ *   verdict.c      what a run's end means
+ *   modules.c      which modules are not the program's own
  */
 #ifndef EVMM_TORTURE_H_INCLUDED_
 #define EVMM_TORTURE_H_INCLUDED_
 
+#include <limits.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -44,7 +62,22 @@ struct options {
 	char **command;
 };
 
-/* --- classify.c ----------------------------------------------------------- */
+struct point;
+
+/* --- modules.c ------------------------------------------------------------ */
+
+/* Whether a module, by its file name whatever directory holds it, is
+ * libevmm, the C library, the loader, the unwinder or a checker's
+ * runtime: not where the program itself went wrong.  (A build tree may
+ * well be called libevmm-0.2.0: only the file name counts.) */
+int foreign_module(const char *module, size_t len);
+/* Whether the text of a frame (a checker's log line) names such a
+ * module anywhere in it. */
+int mentions_foreign_module(const char *frame, size_t len);
+/* The first what in the len bytes at s, or NULL. */
+const char *find_in(const char *s, size_t len, const char *what);
+
+/* --- verdict.c ------------------------------------------------------------ */
 
 enum outcome {
 	PASSED, CRASHED, HUNG, LEAKED, NOT_REACHED, CANNOT_RUN,
@@ -91,6 +124,12 @@ void describe_verdict(const struct verdict *v, char *buf, size_t size);
 const char *signal_name(int sig, char *buf, size_t size);
 /* Whether a signal a command dies of means it hung: its own watchdog. */
 int signal_means_hang(int sig);
+/* Whether the point is one the table shows: neither passed nor not
+ * reached. */
+int is_failing(const struct point *p);
+
+/* --- checker_log.c -------------------------------------------------------- */
+
 /* From a sanitizer's or valgrind's log text: whether it reports an error
  * or a leak, and the crash site: the first frame of the first error's
  * stack outside libevmm, the C library and the checker itself, as
@@ -98,6 +137,14 @@ int signal_means_hang(int sig);
  * "symbol (in module)" (valgrind).  buf is "-" when none is found. */
 void scan_checker_log(const char *log, enum leak_check how, int *error,
     int *leak, char *site, size_t size);
+
+/* --- report_parse.c ------------------------------------------------------- */
+
+/* From the text of a report (lib/report-keys.h): the value of its line
+ * "key=value" in buf, cut to size; 1, or 0 with buf untouched when it
+ * has no such line. */
+int report_value(const char *report, const char *key, char *buf,
+    size_t size);
 
 /* From the text of a report: the crash site that libevmm wrote when the
  * command died of a signal (crash_frame lines, lib/crash.c), as
@@ -138,6 +185,7 @@ struct processes {
 	size_t n;
 	unsigned long allocations;	/* of them all */
 	size_t allocating;		/* how many made any */
+	int reported;			/* whether any report was written */
 };
 
 struct point {
@@ -185,17 +233,57 @@ void format_ranges(struct point *const *pts, size_t n, char *buf,
 extern const char *progname;
 void parse_options(char **argv, struct options *o);
 
+/* --- tmpdir.c ------------------------------------------------------------- */
+
+/* A file's path: the temporary directory, "/" and a name of ours (or a
+ * directory entry's, when it is emptied). */
+#define FILE_PATH_MAX (PATH_MAX + 260)
+
+/* Names the temporary directory, in $TMPDIR or /tmp; exits 1 with a
+ * message when the name is too long. */
+void tmpdir_choose(void);
+/* Makes it; exits 1 with a message on failure. */
+void tmpdir_make(void);
+/* Its path. */
+const char *tmpdir_path(void);
+/* The path of run id's file what ("reports", "err") in it. */
+void tmpdir_file(char *buf, size_t size, const char *what, unsigned long id);
+/* Removes the directory path and the files in it. */
+void remove_dir(const char *path);
+/* Removes the temporary directory and all in it, if it was made. */
+void tmpdir_remove(void);
+
+/* --- cleanup.c ------------------------------------------------------------ */
+
+/* The runs started and not yet handed back by run_wait(): room for
+ * one more, made before it is started (exits when out of memory), then
+ * the run itself, and its removal. */
+void live_reserve(void);
+void live_add(pid_t pid, unsigned long id);
+void live_drop(pid_t pid);
+/* Kills what ended runs left behind: each child of ours (on Linux, a
+ * subreaper's) that leads no live run and whose marker names no live
+ * run; with everything, unmarked ones too. */
+void sweep(int everything);
+/* Kills every process left, removes the temporary directory. */
+void cleanup_all(void);
+/* Prints "evmm-torture: out of memory", cleans up, exits 1. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noreturn))
+#endif
+void out_of_memory(void);
+
 /* --- env.c ---------------------------------------------------------------- */
 
 /* Sets what every run shares in our own environment; exits when out of
  * memory. */
 void env_set_shared(const struct options *o);
 
-/* --- run.c ---------------------------------------------------------------- */
+/* --- process.c ------------------------------------------------------------ */
 
 /* Makes the temporary directory, the signal handling and (Linux) the
  * subreaper.  Exits 1 with a message on failure. */
-void run_init(const struct options *o);
+void run_init(void);
 /* Starts p's command: 0, or -1 with errno EAGAIN when no process can be
  * made now (try again once a run ends).  Exits on other errors. */
 int run_start(struct point *p, const struct options *o);
@@ -203,37 +291,54 @@ int run_start(struct point *p, const struct options *o);
  * is left of its process tree, and returns it.  On SIGINT, SIGTERM or
  * SIGHUP it kills every run, removes the temporary directory and dies of
  * the same signal. */
-struct point *run_wait(struct point **running, size_t n,
-    const struct options *o);
+struct point *run_wait(struct point **running, size_t n);
+
+/* --- readback.c ----------------------------------------------------------- */
+
 /* Reads the point's reports and checker log, classifies it, removes
  * them.  For the counting run (count not NULL), lists every process's
  * report in count, sorted; for a point, reads its process's. */
-void run_finish(struct point *p, const struct options *o, int base_exit_zero,
+void read_back(struct point *p, const struct options *o, int base_exit_zero,
     struct processes *count);
-/* Kills every process left, removes the temporary directory. */
-void run_cleanup(void);
-/* Prints "evmm-torture: out of memory", cleans up, exits 1. */
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((noreturn))
-#endif
-void run_out_of_memory(void);
-/* Frees what run_finish() put in count. */
-void run_free_processes(struct processes *count);
-/* Whether the counting run wrote a report. */
-extern int run_base_reported;
+/* Frees what read_back() put in count. */
+void free_processes(struct processes *count);
 
-/* --- report.c ------------------------------------------------------------- */
+/* --- print.c -------------------------------------------------------------- */
 
-void report_progress(size_t done, size_t total, size_t failing, int force);
-void report_point(const struct point *p);
+void print_progress(size_t done, size_t total, size_t failing, int force);
+void print_point(const struct point *p);
 /* The table of failing points, grouped; returns the number of rows. */
-size_t report_table(struct point *points, size_t n);
-void report_summary(const struct point *points, size_t n,
+size_t print_table(struct point *points, size_t n);
+void print_summary(const struct point *points, size_t n,
     unsigned long allocations, int per_site);
 /* The first line: what the counting run found, and what will be run. */
 /* With per_site, points is the number of call sites listed, and guessed
  * whether some process's sites are guessed instead. */
-void report_plan(const char *cmd, const struct processes *count,
+void print_plan(const char *cmd, const struct processes *count,
     size_t points, int per_site, int guessed);
+/* On stderr: why the proc-th process's call sites must be guessed. */
+void print_guessed(const struct processes *count, size_t proc,
+    const char *cmd);
+
+/* --- jobs.c --------------------------------------------------------------- */
+
+/* Runs one point alone, to its end; count as for read_back(). */
+void jobs_run_one(struct point *p, const struct options *o,
+    struct processes *count);
+/* Runs the n points, o->jobs at a time, printing each or the progress. */
+void jobs_run_all(struct point *points, size_t n, const struct options *o);
+
+/* --- schedule.c ----------------------------------------------------------- */
+
+/* The points of a plain run: n of them, evenly spread over every
+ * process's allocations, the first and the last included (all of them
+ * when n is their number).  malloc()ed. */
+struct point *schedule_sampled(const struct processes *count, size_t n);
+/* --per-site: runs the first allocation of each call site of every
+ * process, those its report lists at once and in parallel, the others
+ * guessed one point after another; the points run, malloc()ed, and
+ * their number in *n. */
+struct point *schedule_per_site(const struct processes *count,
+    const struct options *o, size_t *n);
 
 #endif /* EVMM_TORTURE_H_INCLUDED_ */

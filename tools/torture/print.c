@@ -2,9 +2,10 @@
  * Copyright (c) 2026 The libevmm authors.  See COPYING (BSD 3-clause).
  */
 /*
- * What evmm-torture prints: a progress bar on a terminal, each point with
- * --verbose, then one table row per group of failing points and a
- * summary.  Each failing point appears once, in one row.
+ * What evmm-torture prints: the plan, a progress bar on a terminal, each
+ * point with --verbose, then one table row per group of failing points
+ * and a summary; and on stderr, why --per-site guesses a process's call
+ * sites.  Each failing point appears once, in one row.
  */
 #include "config.h"
 
@@ -16,7 +17,7 @@
 #include "torture.h"
 
 void
-report_progress(size_t done, size_t total, size_t failing, int force)
+print_progress(size_t done, size_t total, size_t failing, int force)
 {
 	static int tty = -1;
 	static size_t drawn = (size_t)-1;
@@ -36,7 +37,7 @@ report_progress(size_t done, size_t total, size_t failing, int force)
 }
 
 void
-report_plan(const char *cmd, const struct processes *count, size_t points,
+print_plan(const char *cmd, const struct processes *count, size_t points,
     int per_site, int guessed)
 {
 	unsigned long allocations = count->allocations;
@@ -62,7 +63,7 @@ report_plan(const char *cmd, const struct processes *count, size_t points,
 }
 
 void
-report_point(const struct point *p)
+print_point(const struct point *p)
 {
 	char name[EVMM_PROCESS_KEY_MAX + 32];
 
@@ -76,15 +77,8 @@ report_point(const struct point *p)
 	fflush(stdout);
 }
 
-static int
-failing(const struct point *p)
-{
-	return p->verdict.outcome != PASSED &&
-	    p->verdict.outcome != NOT_REACHED;
-}
-
 size_t
-report_table(struct point *points, size_t n)
+print_table(struct point *points, size_t n)
 {
 	struct point **pts;
 	size_t *starts, i, nf = 0, rows, r;
@@ -96,10 +90,10 @@ report_table(struct point *points, size_t n)
 	if (pts == NULL || starts == NULL) {
 		free(pts);
 		free(starts);
-		run_out_of_memory();
+		out_of_memory();
 	}
 	for (i = 0; i < n; i++)
-		if (failing(&points[i]))
+		if (is_failing(&points[i]))
 			pts[nf++] = &points[i];
 	rows = group_points(pts, nf, starts);
 	/* The points column as wide as its widest entry: process keys. */
@@ -143,7 +137,7 @@ crash_sites(const struct point *points, size_t n)
 
 	seen = malloc((n > 0 ? n : 1) * sizeof(*seen));
 	if (seen == NULL)
-		run_out_of_memory();
+		out_of_memory();
 	for (i = 0; i < n; i++) {
 		if (points[i].verdict.outcome != CRASHED ||
 		    strcmp(points[i].crash, "-") == 0)
@@ -159,7 +153,7 @@ crash_sites(const struct point *points, size_t n)
 }
 
 void
-report_summary(const struct point *points, size_t n,
+print_summary(const struct point *points, size_t n,
     unsigned long allocations, int per_site)
 {
 	size_t counts[OUTCOME_COUNT] = { 0 }, i, sites;
@@ -177,4 +171,24 @@ report_summary(const struct point *points, size_t n,
 	if (sites > 0)
 		printf("%s: %zu distinct crash site%s\n", progname, sites,
 		    sites == 1 ? "" : "s");
+}
+
+void
+print_guessed(const struct processes *count, size_t proc, const char *cmd)
+{
+	const struct process *v = &count->v[proc];
+	const char *who = count->allocating > 1 ? v->key : cmd;
+
+	if (v->site_list == SITES_FULL)
+		fprintf(stderr, "%s: %s has more call sites than libevmm "
+		    "lists (%lu here)", progname, who, (unsigned long)
+		    v->nsites);
+	else if (v->site_list == SITES_CUT)
+		fprintf(stderr, "%s: the list of call sites in %s's report is "
+		    "cut short", progname, who);
+	else
+		fprintf(stderr, "%s: %s's report lists no call sites (is its "
+		    "libevmm older than evmm-torture?)", progname, who);
+	fprintf(stderr, ": guessing its sites by stepping over runs of "
+	    "recent ones instead, which can miss some (see evmm-torture(1))\n");
 }

@@ -1,0 +1,250 @@
+/*
+ * Copyright (c) 2026 The libevmm authors.  See COPYING (BSD 3-clause).
+ */
+/*
+ * Reading back what a run left in the temporary directory: the report
+ * of each process that loaded libevmm (its directory "reports-N"), the
+ * command's stderr, valgrind's logs; the verdict that report_parse.c,
+ * checker_log.c and verdict.c make of them; and the removal of the
+ * files once read.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/report-keys.h"
+#include "torture.h"
+
+/* What is read of a command's stderr or a checker's logs. */
+#define LOG_MAX (1024 * 1024)
+/* ... and of a report: the rest, and at most EVMM_SITES_MAX sites. */
+#define REPORT_MAX (LOG_MAX + (size_t)EVMM_SITES_MAX * EVMM_SITE_LINE_MAX)
+
+/* The file's first max bytes, appended to *buf (NUL-terminated). */
+static void
+slurp_upto(const char *path, char **buf, size_t *len, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t got = 0;
+	ssize_t r;
+	char *b;
+
+	if (fd < 0)
+		return;
+	b = realloc(*buf, *len + max + 1);
+	if (b == NULL) {
+		close(fd);
+		out_of_memory();
+	}
+	*buf = b;
+	while (got < max && (r = read(fd, b + *len + got, max - got)) > 0)
+		got += (size_t)r;
+	*len += got;
+	b[*len] = '\0';
+	close(fd);
+}
+
+static void
+slurp(const char *path, char **buf, size_t *len)
+{
+	slurp_upto(path, buf, len, LOG_MAX);
+}
+
+/* Valgrind's logs for run id, one per process, appended to *buf. */
+static void
+slurp_valgrind_logs(unsigned long id, char **buf, size_t *len)
+{
+	char prefix[48], path[FILE_PATH_MAX];
+	DIR *d = opendir(tmpdir_path());
+	struct dirent *e;
+	size_t plen;
+
+	if (d == NULL)
+		return;
+	plen = (size_t)snprintf(prefix, sizeof(prefix), "vg-%lu.", id);
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, plen) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", tmpdir_path(),
+		    e->d_name);
+		slurp(path, buf, len);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+static int
+by_key(const void *x, const void *y)
+{
+	return compare_keys(((const struct process *)x)->key,
+	    ((const struct process *)y)->key);
+}
+
+/* The call sites p's report lists, if any. */
+static void
+list_sites(const char *report, struct process *p)
+{
+	unsigned long *firsts = malloc(EVMM_SITES_MAX * sizeof(*firsts));
+
+	if (firsts == NULL)
+		out_of_memory();
+	p->site_list = report_sites(report, firsts, EVMM_SITES_MAX,
+	    &p->nsites);
+	if (p->nsites == 0) {
+		free(firsts);
+		return;
+	}
+	/* Only what it needs: a command may run many processes. */
+	p->sites = malloc(p->nsites * sizeof(*firsts));
+	if (p->sites == NULL) {
+		p->sites = firsts;
+		return;
+	}
+	memcpy(p->sites, firsts, p->nsites * sizeof(*firsts));
+	free(firsts);
+}
+
+void
+free_processes(struct processes *count)
+{
+	size_t i;
+
+	for (i = 0; i < count->n; i++)
+		free(count->v[i].sites);
+	free(count->v);
+	count->v = NULL;
+	count->n = 0;
+}
+
+/* Every report in the directory dir into count, in key order: whether
+ * there is any.  An empty file is no report: its program image was
+ * replaced by exec() (a shell's, say) or died before it wrote one. */
+static int
+list_reports(const char *dir, struct processes *count)
+{
+	char path[FILE_PATH_MAX + EVMM_PROCESS_KEY_MAX + 2], value[64];
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct process *v;
+	char *report;
+	size_t len, klen, cap = 0, i;
+	int any = 0;
+
+	memset(count, 0, sizeof(*count));
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		klen = strlen(e->d_name);
+		if (strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0 ||
+		    klen > EVMM_PROCESS_KEY_MAX ||
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+		    e->d_name) >= sizeof(path))
+			continue;
+		if (count->n == cap) {
+			cap = cap > 0 ? cap * 2 : 8;
+			v = realloc(count->v, cap * sizeof(*v));
+			if (v == NULL) {
+				closedir(d);
+				out_of_memory();
+			}
+			count->v = v;
+		}
+		v = &count->v[count->n];
+		memcpy(v->key, e->d_name, klen + 1);
+		v->sites = NULL;
+		v->nsites = 0;
+		report = NULL;
+		len = 0;
+		slurp_upto(path, &report, &len, REPORT_MAX);
+		if (report != NULL && report_value(report,
+		    EVMM_REPORT_ALLOCATIONS, value, sizeof(value))) {
+			v->allocations = strtoul(value, NULL, 10);
+			list_sites(report, v);
+			count->n++;
+			any = 1;
+		}
+		free(report);
+	}
+	closedir(d);
+	if (count->n > 0)
+		qsort(count->v, count->n, sizeof(*count->v), by_key);
+	for (i = 0; i < count->n; i++) {
+		count->allocations += count->v[i].allocations;
+		count->allocating += count->v[i].allocations > 0;
+	}
+	return any;
+}
+
+void
+read_back(struct point *p, const struct options *o, int base_exit_zero,
+    struct processes *count)
+{
+	char path[FILE_PATH_MAX], dir[FILE_PATH_MAX], value[64];
+	char *report = NULL, *err = NULL, *vglog = NULL, *log;
+	size_t rlen = 0, elen = 0, vlen = 0;
+	struct run_facts f;
+
+	memset(&f, 0, sizeof(f));
+	tmpdir_file(dir, sizeof(dir), "reports", p->id);
+	if (count != NULL) {
+		f.reported = list_reports(dir, count);
+		count->reported = f.reported;
+	} else if (p->key != NULL && (size_t)snprintf(path, sizeof(path),
+	    "%s/%s", dir, p->key) < sizeof(path)) {
+		slurp(path, &report, &rlen);
+		f.reported = report != NULL && report_value(report,
+		    EVMM_REPORT_ALLOCATIONS, value, sizeof(value));
+	}
+	remove_dir(dir);
+	tmpdir_file(path, sizeof(path), "err", p->id);
+	slurp(path, &err, &elen);
+	unlink(path);
+	if (o->verbose && elen > 0)
+		fwrite(err, 1, elen, stderr);
+	/* Valgrind writes a log of its own per process; a sanitizer writes
+	 * to the command's stderr. */
+	log = err;
+	if (o->leaks == LEAK_VALGRIND) {
+		slurp_valgrind_logs(p->id, &vglog, &vlen);
+		log = vglog;
+	}
+
+	f.status = p->status;
+	f.timed_out = p->timed_out;
+	f.injected = p->nth > 0;
+	f.leaks = o->leaks;
+	f.base_exit_zero = base_exit_zero;
+	/* Not reached: the process never ran, or made fewer allocations. */
+	f.reached = report != NULL && report_value(report,
+	    EVMM_REPORT_FIRST_INJECTED_CALL, value, sizeof(value));
+	scan_checker_log(log, o->leaks == LEAK_VALGRIND ? LEAK_VALGRIND :
+	    LEAK_ASAN, &f.sanitizer_error, &f.sanitizer_leak, p->crash,
+	    sizeof(p->crash));
+	if (o->leaks == LEAK_NONE)
+		f.sanitizer_leak = 0;
+	classify(&f, &p->verdict);
+	describe_verdict(&p->verdict, p->result, sizeof(p->result));
+	if (p->verdict.outcome != CRASHED)
+		snprintf(p->crash, sizeof(p->crash), "-");
+	else if (strcmp(p->crash, "-") == 0 && report != NULL)
+		(void)report_crash_site(report, p->crash, sizeof(p->crash));
+	if (report == NULL || !report_value(report,
+	    EVMM_REPORT_FIRST_INJECTED_ENTRY, p->entry, sizeof(p->entry)))
+		snprintf(p->entry, sizeof(p->entry), "-");
+	if (report == NULL || !report_value(report,
+	    EVMM_REPORT_FIRST_INJECTED_CALLER, p->caller, sizeof(p->caller)))
+		snprintf(p->caller, sizeof(p->caller), "-");
+	/* A command that could not run says why on its stderr. */
+	if (p->verdict.outcome == CANNOT_RUN && err != NULL)
+		snprintf(p->crash, sizeof(p->crash), "%.*s",
+		    (int)strcspn(err, "\n"), err);
+	free(report);
+	free(err);
+	free(vglog);
+}
