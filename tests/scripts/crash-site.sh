@@ -55,6 +55,16 @@ maps_to() {
 	grep -qx "$2" "$dir/a2l"
 }
 
+# in_function FRAME FUNCTION: one test, that FRAME is in FUNCTION;
+# skipped where there is no addr2line to say.
+in_function() {
+	if [ $have_addr2line = yes ]; then
+		ok_if "... in $2(), says addr2line" maps_to "$1" "$2"
+	else
+		skip "... in $2(), says addr2line" "no addr2line"
+	fi
+}
+
 # --- Which signals get a handler --------------------------------------
 
 run dispositions EVMM_FAULT=nth=1
@@ -111,11 +121,7 @@ ok_if "... with at most 16 frames" \
 frame=$(printf '%s\n' "$rep" | sed -n "s|^crash_frame=\($victim+0x[0-9a-f]*\)|\1|p" |
     head -n 1)
 ok_if "... one of them in the victim" test -n "$frame"
-if [ $have_addr2line = yes ]; then
-	ok_if "... in xmalloc(), says addr2line" maps_to "$frame" xmalloc
-else
-	skip "... in xmalloc(), says addr2line" "no addr2line"
-fi
+in_function "$frame" xmalloc
 
 run segv
 ok_if "a crash with no EVMM_FAULT writes no crash lines" \
@@ -164,11 +170,7 @@ ok_if "evmm-torture: xmalloc()'s abort is a crash at both points" \
 site=$(site_of "$out")
 ok_if "... whose site, from libevmm, is in the victim, not the C library" \
     matches "$site" -x "$victim+0x[0-9a-f]*"
-if [ $have_addr2line = yes ]; then
-	ok_if "... in xmalloc(), says addr2line" maps_to "$site" xmalloc
-else
-	skip "... in xmalloc(), says addr2line" "no addr2line"
-fi
+in_function "$site" xmalloc
 
 torture -j 2 -- "$t/torture_victim"
 site=$(site_of "$out")
@@ -178,10 +180,6 @@ if [ $sanitized = yes ]; then
 else
 	ok_if "the planted bug's crash site, from libevmm, is in the victim" \
 	    matches "$site" -x "$t/torture_victim+0x[0-9a-f]*"
-	if [ $have_addr2line = yes ]; then
-		ok_if "... in build(), says addr2line" maps_to "$site" build
-	else
-		skip "... in build(), says addr2line" "no addr2line"
-	fi
+	in_function "$site" build
 fi
 tap_done

@@ -583,15 +583,24 @@ enum { TORN_SIZE = 100000, TORN_ROUNDS = 20000 };
 static int torn_done;
 static pthread_mutex_t torn_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int
-torn_finished(void)
+/* A flag one thread sets and another waits for, under torn_lock. */
+static void
+set_flag(int *flag)
 {
-	int done;
+	pthread_mutex_lock(&torn_lock);
+	*flag = 1;
+	pthread_mutex_unlock(&torn_lock);
+}
+
+static int
+flag_is_set(const int *flag)
+{
+	int set;
 
 	pthread_mutex_lock(&torn_lock);
-	done = torn_done;
+	set = *flag;
 	pthread_mutex_unlock(&torn_lock);
-	return done;
+	return set;
 }
 
 static void *
@@ -602,9 +611,7 @@ allocate_large_blocks(void *arg)
 	(void)arg;
 	for (i = 0; i < TORN_ROUNDS; i++)
 		event_mm_free_(event_mm_malloc_(TORN_SIZE));
-	pthread_mutex_lock(&torn_lock);
-	torn_done = 1;
-	pthread_mutex_unlock(&torn_lock);
+	set_flag(&torn_done);
 	return NULL;
 }
 
@@ -624,7 +631,7 @@ START_TEST(test_stats_read_bytes_of_one_moment_while_threads_run)
 			ck_assert_uint_ge(s.live_bytes, TORN_SIZE);
 			ck_assert_uint_lt(s.live_bytes, TORN_SIZE + 16384);
 		}
-	} while (!torn_finished());
+	} while (!flag_is_set(&torn_done));
 	ck_assert_int_eq(pthread_join(t, NULL), 0);
 	s = stats();
 	ck_assert_uint_eq(s.live_bytes, 0);
@@ -715,21 +722,8 @@ send_signals(void *arg)
 	for (i = 0; i < SIGNALS; i++)
 		if (pthread_kill(*to, SIGUSR1) != 0)
 			break;
-	pthread_mutex_lock(&torn_lock);
-	signals_sent = 1;
-	pthread_mutex_unlock(&torn_lock);
+	set_flag(&signals_sent);
 	return NULL;
-}
-
-static int
-signals_done(void)
-{
-	int done;
-
-	pthread_mutex_lock(&torn_lock);
-	done = signals_sent;
-	pthread_mutex_unlock(&torn_lock);
-	return done;
 }
 
 START_TEST(test_stats_lose_no_call_of_a_signal_handler)
@@ -757,7 +751,7 @@ START_TEST(test_stats_lose_no_call_of_a_signal_handler)
 	ck_assert_int_eq(sigaction(SIGUSR1, &sa, &old), 0);
 	signals_sent = 0;
 	ck_assert_int_eq(pthread_create(&t, NULL, send_signals, &self), 0);
-	while (!signals_done()) {
+	while (!flag_is_set(&signals_sent)) {
 		event_mm_free_(event_mm_malloc_(SIGNAL_BIG));
 		rounds++;
 	}
