@@ -7,7 +7,7 @@
 #   gcc        make check, then the Check suite again in one process
 #              (CK_FORK=no) under valgrind, then make distcheck, then
 #              make dist and every git-tracked file checked to be in the
-#              tarball (tests/dist-files.sh), the ABI against abi/
+#              tarball (tests/release/dist-files.sh), the ABI against abi/
 #              (make abi-check), then the benchmark once with tiny counts
 #              (it must run); the disabled variant is built as a
 #              distribution's second package, --with-variant-suffix=nomm
@@ -23,13 +23,13 @@
 #              (skipped without clang's fuzzer runtime);
 # then, across variants:
 #   side-by-side  both gcc builds installed into one staged prefix
-#                 (tests/side-by-side.sh)
+#                 (tests/release/side-by-side.sh)
 #   mingw         cross-built for Windows, DLL exports checked, and the
-#                 programs run under wine (tests/mingw.sh; skipped
+#                 programs run under wine (tests/release/mingw.sh; skipped
 #                 without the cross-compiler, the runs without wine64)
 #   debian        the example packaging in packaging/debian built with
 #                 dpkg-buildpackage from the gcc-default tarball,
-#                 checked with lintian and inspected (tests/debian.sh;
+#                 checked with lintian and inspected (tests/release/debian.sh;
 #                 skipped without debhelper)
 #
 # Every Check test and scripted check counts as one test; so does each
@@ -95,9 +95,11 @@ check() {
 		failed=$((failed + 1))
 		say "FAIL: $check_name ran no test (log: $check_dir)"
 	fi
-	grep -h -E -A 20 '^(FAIL|ERROR|XPASS)' "$check_dir"/tests/*.log \
+	find "$check_dir/tests" -name '*.log' \
+	    -exec grep -h -E -A 20 '^(FAIL|ERROR|XPASS)' {} + \
 	    2>/dev/null | sed 's/^/    /'
-	# "SKIP: tests/x.sh 3 - what # SKIP why", or "SKIP: tests/x.sh - why".
+	# "SKIP: tests/scripts/x.sh 3 - what # SKIP why", or
+	# "SKIP: tests/scripts/x.sh - why".
 	find "$check_dir/tests" -name '*.log' -exec grep -h '^SKIP:' {} + \
 	    2>/dev/null | sed "s|^SKIP: |$check_name: |" >>"$skips"
 }
@@ -176,7 +178,7 @@ for variant in default disabled; do
 		valgrind="env CK_FORK=no $gb/libtool --mode=execute valgrind --quiet \
 --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 		check "gcc-$variant: CK_FORK=no under valgrind" \
-		    "$gb" TESTS=tests/check_evmm LOG_COMPILER="$valgrind"
+		    "$gb" TESTS=tests/unit/check_evmm LOG_COMPILER="$valgrind"
 		step "gcc-$variant: make distcheck" "$gb/distcheck.out" \
 		    make -C "$gb" -j"$jobs" distcheck \
 		    DISTCHECK_CONFIGURE_FLAGS=--enable-werror
@@ -188,7 +190,7 @@ for variant in default disabled; do
 			tarball=$(ls "$gb"/*.tar.gz)
 			[ $variant = default ] && release=$tarball
 			tap "gcc-$variant: dist-files" "$gb/dist-files.out" \
-			    "$srcdir/tests/dist-files.sh" "$tarball"
+			    "$srcdir/tests/release/dist-files.sh" "$tarball"
 		fi
 		tap "gcc-$variant: abi-check" "$gb/abi-check.out" \
 		    make -s -C "$gb" abi-check
@@ -228,17 +230,17 @@ fi
 
 if [ -n "$sbs_default" ] && [ -n "$sbs_nomm" ]; then
 	tap "side-by-side" "$top/side-by-side.out" env CC=gcc \
-	    "$srcdir/tests/side-by-side.sh" "$sbs_default" "$sbs_nomm"
+	    "$srcdir/tests/release/side-by-side.sh" "$sbs_default" "$sbs_nomm"
 else
 	failed=$((failed + 1))
 	say "FAIL: side-by-side: a gcc build failed, so it could not run"
 fi
 
-tap "mingw" "$top/mingw.out" "$srcdir/tests/mingw.sh" "$top/mingw"
+tap "mingw" "$top/mingw.out" "$srcdir/tests/release/mingw.sh" "$top/mingw"
 
 if [ -n "$release" ]; then
 	tap "debian" "$top/debian.out" \
-	    "$srcdir/tests/debian.sh" "$release" "$top/debian"
+	    "$srcdir/tests/release/debian.sh" "$release" "$top/debian"
 else
 	failed=$((failed + 1))
 	say "FAIL: debian: gcc-default made no tarball to package"

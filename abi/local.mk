@@ -13,8 +13,9 @@ else
 evmm_abi_baseline = $(srcdir)/abi/libevmm-nomm.abi
 endif
 abi-check abi-baseline: $(evmm_la)
-	@$(SHELL) $(srcdir)/tests/abi.sh $(@:abi-%=%) \
+	@$(SHELL) $(srcdir)/tests/release/abi.sh $(@:abi-%=%) \
 	  '.libs/lib$(EVMM_NAME).so' '$(evmm_abi_baseline)' \
 	  '$(srcdir)/include/event2'
 .PHONY: abi-check abi-baseline
-EXTRA_DIST += abi/libevmm.abi abi/libevmm-nomm.abi abi/update.sh tests/abi.sh
+EXTRA_DIST += abi/libevmm.abi abi/libevmm-nomm.abi abi/update.sh \
+	tests/release/abi.sh

@@ -41,7 +41,7 @@ EXTRA_DIST += bench/run.sh bench/md.sh bench/torture.sh BENCHMARKS.md \
 
 # make bench also keeps its output in bench/last.txt; make bench-md
 # makes it this variant's results in the source tree and regenerates
-# BENCHMARKS.md's figures from them (tests/benchmarks-md.sh checks that
+# BENCHMARKS.md's figures from them (tests/scripts/benchmarks-md.sh checks that
 # they were not edited by hand).
 if MM_REPLACEMENT
 bench_results = bench/results/default.txt
@@ -65,9 +65,11 @@ bench-md:
 # library; its output goes to bench/results/torture.txt and BENCHMARKS.md.
 if BUILD_TORTURE
 if HAVE_LIBEVENT
-bench-torture: tools/evmm-torture$(EXEEXT) tests/libevent_roundtrip$(EXEEXT) $(evmm_la)
+bench-torture: tools/evmm-torture$(EXEEXT) \
+    tests/programs/libevent_roundtrip$(EXEEXT) $(evmm_la)
 	dlname=`$(SED) -n "s/^dlname='\\(.*\\)'\$$/\\1/p" $(evmm_la)`; \
-	TORTURE=tools/evmm-torture$(EXEEXT) PROG=tests/libevent_roundtrip$(EXEEXT) \
+	TORTURE=tools/evmm-torture$(EXEEXT) \
+	PROG=tests/programs/libevent_roundtrip$(EXEEXT) \
 	EVMM_TORTURE_PRELOAD=$(abs_builddir)/.libs/$$dlname \
 	$(SHELL) $(top_srcdir)/bench/torture.sh >bench/torture.txt
 	cp bench/torture.txt $(top_srcdir)/bench/results/torture.txt

@@ -8,7 +8,7 @@
 # FILE's text (a path relative to BENCHMARKS.md's directory) in a code
 # fence.  make bench-md saves FILE and runs this; --check changes
 # nothing and fails, showing the difference, when BENCHMARKS.md is not
-# what this would write (tests/benchmarks-md.sh).
+# what this would write (tests/scripts/benchmarks-md.sh).
 set -u
 check=no
 [ "${1:-}" = --check ] && { check=yes; shift; }

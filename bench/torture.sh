@@ -4,10 +4,10 @@
 # distinct crash sites.  make bench-torture runs it (see BENCHMARKS.md);
 # it reports and asserts nothing.
 #
-#   TORTURE=tools/evmm-torture PROG=tests/libevent_roundtrip \
+#   TORTURE=tools/evmm-torture PROG=tests/programs/libevent_roundtrip \
 #   EVMM_TORTURE_PRELOAD=.libs/libevmm.so.1 bench/torture.sh [LINES]...
 #
-# PROG is tests/libevent_roundtrip.c, which sends LINES lines round
+# PROG is tests/programs/libevent_roundtrip.c, which sends LINES lines round
 # through libevent (16 unless given), so its allocations grow with LINES.
 set -u
 : "${TORTURE:?}" "${PROG:?}" "${EVMM_TORTURE_PRELOAD:?}"

@@ -20,7 +20,7 @@ evmm_cflags = $(AM_CFLAGS) $(EVMM_VISIBILITY_CFLAGS) $(EVMM_TAILCALL_CFLAGS)
 # It is not the package version.  The two variants share it: they export
 # different interfaces, so they are different libraries that must never
 # be installed under the same name; --with-variant-suffix gives the second
-# one a name, and so a SONAME, of its own (see README.md, "For packagers").
+# one a name, and so a SONAME, of its own (see doc/packaging.md).
 evmm_ldflags = -version-info 1:0:0 -no-undefined $(EVMM_NODELETE_LDFLAGS)
 
 if VARIANT_SUFFIX

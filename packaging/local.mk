@@ -1,5 +1,5 @@
 # packaging/local.mk: the Debian example, shipped in the tarball and
-# built from it by tests/debian.sh (test-all.sh).
+# built from it by tests/release/debian.sh (test-all.sh).
 
 EXTRA_DIST += \
 	packaging/debian/changelog packaging/debian/control \

@@ -1,38 +1,57 @@
 # tests/local.mk: make check's programs and scripts.
+#
+# tests/unit/      the C tests: the Check suites (check_<area>.c, which
+#                  check_main.c runs as check_evmm), evmm-torture's pure
+#                  functions (check_torture.c), the setter's rules in fresh
+#                  processes (allocator_rules.c), and the allocation hooks
+#                  they share (hooks.c, hooks.h).
+# tests/scripts/   the shell tests make check runs, tap.sh that they source,
+#                  and their data (exports-*.txt, the export lists).
+# tests/programs/  programs the scripts drive or compile: victims with
+#                  planted bugs for evmm-torture, fault_env, and the
+#                  consumers built against an installed tree.
+# tests/release/   checks of what a release ships, run by test-all.sh and
+#                  make abi-check rather than make check: they build more
+#                  than one tree or read a tarball.
 
-check_PROGRAMS = tests/check_evmm tests/allocator_rules
-tests_check_evmm_SOURCES = \
-	tests/check_evmm.h \
-	tests/check_main.c \
-	tests/check_allocator.c \
-	tests/check_fault.c \
-	tests/check_fork.c \
-	tests/check_mm.c \
-	tests/check_stats.c \
-	tests/check_version.c
-tests_check_evmm_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(CHECK_CFLAGS)
-tests_check_evmm_LDADD = $(evmm_la) $(CHECK_LIBS) $(PTHREAD_LIBS)
-# tests/allocator_rules: the setter's rule for live blocks, each case in a
-# process in which nothing has been allocated yet.  TAP, without Check.
+check_PROGRAMS = tests/unit/check_evmm tests/unit/allocator_rules
+tests_unit_check_evmm_SOURCES = \
+	tests/unit/check_evmm.h \
+	tests/unit/check_main.c \
+	tests/unit/check_allocator.c \
+	tests/unit/check_fault.c \
+	tests/unit/check_fork.c \
+	tests/unit/check_mm.c \
+	tests/unit/check_stats.c \
+	tests/unit/check_version.c \
+	tests/unit/hooks.c \
+	tests/unit/hooks.h
+tests_unit_check_evmm_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_evmm_LDADD = $(evmm_la) $(CHECK_LIBS) $(PTHREAD_LIBS)
+# tests/unit/allocator_rules: the setter's rule for live blocks, each case
+# in a process in which nothing has been allocated yet.  TAP, without Check.
+tests_unit_allocator_rules_SOURCES = tests/unit/allocator_rules.c \
+	tests/unit/hooks.c tests/unit/hooks.h
 
-# tests/check_torture: evmm-torture's pure functions (verdicts, checker
-# logs, the report file's parser, grouping), linked alone.  Built in both variants: they need no libevmm.
+# tests/unit/check_torture: evmm-torture's pure functions (verdicts,
+# checker logs, the report file's parser, grouping), linked alone.  Built
+# in both variants: they need no libevmm.
 if HAVE_PROCESSES
-check_PROGRAMS += tests/check_torture
-TESTS_TORTURE_UNIT = tests/check_torture
+check_PROGRAMS += tests/unit/check_torture
+TESTS_TORTURE_UNIT = tests/unit/check_torture
 endif
-tests_check_torture_SOURCES = tests/check_torture.h \
-	tests/check_torture.c tests/check_report_parse.c \
+tests_unit_check_torture_SOURCES = tests/unit/check_torture.h \
+	tests/unit/check_torture.c tests/unit/check_report_parse.c \
 	$(torture_pure_sources) lib/report-keys.h
-tests_check_torture_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir) \
+tests_unit_check_torture_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir) \
 	-I$(top_srcdir)/tools/torture
-tests_check_torture_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_check_torture_LDADD = $(CHECK_LIBS)
+tests_unit_check_torture_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_torture_LDADD = $(CHECK_LIBS)
 
 if !HAVE_CHECK
 # Say what is missing before the compiler says check.h is.
-$(tests_check_evmm_OBJECTS): no-check-framework
-$(tests_check_torture_OBJECTS): no-check-framework
+$(tests_unit_check_evmm_OBJECTS): no-check-framework
+$(tests_unit_check_torture_OBJECTS): no-check-framework
 no-check-framework:
 	@echo "make check needs the Check unit-test framework and pkg-config:" >&2
 	@echo "  apt-get install check pkgconf    (Debian, Ubuntu)" >&2
@@ -44,65 +63,66 @@ endif
 # out-of-memory bugs for evmm-torture to find.
 if BUILD_TORTURE
 check_PROGRAMS += \
-	tests/fault_env \
-	tests/crash_victim \
-	tests/torture_victim \
-	tests/torture_victim_fixed \
-	tests/torture_victim_leaky \
-	tests/torture_victim_hangs \
-	tests/torture_tree \
-	tests/sites_victim
+	tests/programs/fault_env \
+	tests/programs/crash_victim \
+	tests/programs/torture_victim \
+	tests/programs/torture_victim_fixed \
+	tests/programs/torture_victim_leaky \
+	tests/programs/torture_victim_hangs \
+	tests/programs/torture_tree \
+	tests/programs/sites_victim
 endif
-# tests/crash_victim loads libevmm with dlopen(), and does not link it.
-tests_crash_victim_SOURCES = tests/crash_victim.c
-tests_crash_victim_LDADD =
-tests_torture_victim_SOURCES = tests/torture_victim.c
-tests_torture_victim_CPPFLAGS = $(AM_CPPFLAGS) -DVICTIM_BUGGY
-tests_torture_victim_fixed_SOURCES = tests/torture_victim.c
-tests_torture_victim_leaky_SOURCES = tests/torture_victim.c
-tests_torture_victim_leaky_CPPFLAGS = $(AM_CPPFLAGS) -DVICTIM_LEAKY
-tests_torture_victim_hangs_SOURCES = tests/torture_victim.c
-tests_torture_victim_hangs_CPPFLAGS = $(AM_CPPFLAGS) -DVICTIM_HANGS
-tests_torture_tree_SOURCES = tests/torture_tree.c
-tests_sites_victim_SOURCES = tests/sites_victim.c
-tests_sites_victim_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
-tests_sites_victim_LDADD = $(evmm_la) $(PTHREAD_LIBS)
+# tests/programs/crash_victim loads libevmm with dlopen(), and does not
+# link it.
+tests_programs_crash_victim_SOURCES = tests/programs/crash_victim.c
+tests_programs_crash_victim_LDADD =
+tests_programs_torture_victim_SOURCES = tests/programs/torture_victim.c
+tests_programs_torture_victim_CPPFLAGS = $(AM_CPPFLAGS) -DVICTIM_BUGGY
+tests_programs_torture_victim_fixed_SOURCES = tests/programs/torture_victim.c
+tests_programs_torture_victim_leaky_SOURCES = tests/programs/torture_victim.c
+tests_programs_torture_victim_leaky_CPPFLAGS = $(AM_CPPFLAGS) -DVICTIM_LEAKY
+tests_programs_torture_victim_hangs_SOURCES = tests/programs/torture_victim.c
+tests_programs_torture_victim_hangs_CPPFLAGS = $(AM_CPPFLAGS) -DVICTIM_HANGS
+tests_programs_torture_tree_SOURCES = tests/programs/torture_tree.c
+tests_programs_sites_victim_SOURCES = tests/programs/sites_victim.c
+tests_programs_sites_victim_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
+tests_programs_sites_victim_LDADD = $(evmm_la) $(PTHREAD_LIBS)
 
 # A libevent program of our own, which does not link libevmm: libevent
 # reaches it through evmm-torture --preload.  It is compiled without our
 # include directories, whose event2/ would hide libevent's headers.
 if BUILD_TORTURE
 if HAVE_LIBEVENT
-check_PROGRAMS += tests/libevent_roundtrip
+check_PROGRAMS += tests/programs/libevent_roundtrip
 endif
 endif
-tests_libevent_roundtrip_SOURCES = tests/libevent_roundtrip.c
-tests_libevent_roundtrip_CPPFLAGS = $(LIBEVENT_CFLAGS)
-tests_libevent_roundtrip_LDADD = $(LIBEVENT_LIBS)
+tests_programs_libevent_roundtrip_SOURCES = tests/programs/libevent_roundtrip.c
+tests_programs_libevent_roundtrip_CPPFLAGS = $(LIBEVENT_CFLAGS)
+tests_programs_libevent_roundtrip_LDADD = $(LIBEVENT_LIBS)
 
 dist_check_SCRIPTS = \
-	tests/benchmarks-md.sh \
-	tests/crash-site.sh \
-	tests/example.sh \
-	tests/fault-env.sh \
-	tests/secure-env.sh \
-	tests/exports.sh \
-	tests/installed.sh \
-	tests/libevent.sh \
-	tests/man.sh \
-	tests/preload-libevent.sh \
-	tests/torture.sh \
-	tests/torture-hygiene.sh \
-	tests/torture-tree.sh \
-	tests/torture-libevent.sh
+	tests/scripts/benchmarks-md.sh \
+	tests/scripts/crash-site.sh \
+	tests/scripts/example.sh \
+	tests/scripts/fault-env.sh \
+	tests/scripts/secure-env.sh \
+	tests/scripts/exports.sh \
+	tests/scripts/installed.sh \
+	tests/scripts/libevent.sh \
+	tests/scripts/man.sh \
+	tests/scripts/preload-libevent.sh \
+	tests/scripts/torture.sh \
+	tests/scripts/torture-hygiene.sh \
+	tests/scripts/torture-tree.sh \
+	tests/scripts/torture-libevent.sh
 dist_check_DATA = \
-	tests/consumer.c \
-	tests/with_libevent.c \
-	tests/tap.sh \
-	tests/exports-default.txt \
-	tests/exports-disabled.txt
-TESTS = tests/check_evmm tests/allocator_rules $(TESTS_TORTURE_UNIT) \
-	$(dist_check_SCRIPTS)
+	tests/programs/consumer.c \
+	tests/programs/with_libevent.c \
+	tests/scripts/tap.sh \
+	tests/scripts/exports-default.txt \
+	tests/scripts/exports-disabled.txt
+TESTS = tests/unit/check_evmm tests/unit/allocator_rules \
+	$(TESTS_TORTURE_UNIT) $(dist_check_SCRIPTS)
 
 # Every test speaks TAP, so each Check test and each scripted check is
 # its own PASS or FAIL line.
@@ -125,5 +145,5 @@ AM_TESTS_ENVIRONMENT = \
 	export EVMM_TAIL_CALLS;
 
 # Run by test-all.sh, not by make check: they build more than one tree.
-EXTRA_DIST += tests/side-by-side.sh tests/mingw.sh tests/debian.sh \
-	tests/dist-files.sh
+EXTRA_DIST += tests/release/side-by-side.sh tests/release/mingw.sh \
+	tests/release/debian.sh tests/release/dist-files.sh

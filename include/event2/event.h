@@ -24,7 +24,7 @@
  * declare event_set_mem_functions(), with the same prototype.  Then
  * EVENT_SET_MEM_FUNCTIONS_IMPLEMENTED still speaks for libevmm: it is
  * defined exactly when libevmm has the function, whatever libevent's
- * configuration.  README.md ("Beside libevent's headers") says what this
+ * configuration.  doc/libevent.md ("Beside libevent's headers") says what this
  * relies on and where it cannot work.
  */
 #ifndef EVMM_EVENT_H_INCLUDED_

@@ -5,7 +5,7 @@
  * Reading a checker's log: AddressSanitizer's, LeakSanitizer's and
  * UBSan's on the command's stderr, or valgrind's own log files.  Whether
  * it reports an error or a leak, and the crash site.  Pure functions,
- * tested by tests/check_torture.c.
+ * tested by tests/unit/check_torture.c.
  */
 #include "config.h"
 

@@ -3,7 +3,7 @@
  */
 /*
  * Points with the same result, allocation site and crash site are one
- * row of the table.  Pure functions, tested by tests/check_torture.c.
+ * row of the table.  Pure functions, tested by tests/unit/check_torture.c.
  */
 #include "config.h"
 

@@ -1,7 +1,7 @@
 # tools/torture/local.mk: the evmm-torture command.
 
 # One file per concern; tools/torture/torture.h says which holds what.
-# The pure ones are also linked alone into tests/check_torture.
+# The pure ones are also linked alone into tests/unit/check_torture.
 torture_pure_sources = \
 	tools/torture/torture.h \
 	tools/torture/modules.c \

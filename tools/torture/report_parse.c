@@ -6,7 +6,7 @@
  * lib/report-keys.h defines for the library and us alike: a key's value,
  * the crash site among the crash_frame lines, and the call sites of
  * --per-site.  Pure functions of the report's text, tested by
- * tests/check_report_parse.c.  Reading the files is readback.c's.
+ * tests/unit/check_report_parse.c.  Reading the files is readback.c's.
  */
 #include "config.h"
 

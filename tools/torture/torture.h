@@ -23,7 +23,7 @@
  *   tmpdir.c       the temporary directory and each run's files in it
  *   options.c      the command line
  *
- * and, pure functions unit-tested by tests/check_torture:
+ * and, pure functions unit-tested by tests/unit/check_torture:
  *
  *   group.c        grouping points into rows, point ranges, key order
  *   checker_log.c  a sanitizer's or valgrind's log: errors, leaks, site

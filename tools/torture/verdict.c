@@ -4,7 +4,7 @@
 /*
  * What the end of a run means: passed, crashed, hung, leaked, not
  * reached or could not run, and how that is said.  Pure functions of
- * what readback.c gathered, so tests/check_torture.c tests them
+ * what readback.c gathered, so tests/unit/check_torture.c tests them
  * directly.
  */
 #include "config.h"

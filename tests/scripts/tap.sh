@@ -1,0 +1,92 @@
+# Sourced by the test scripts: a few functions that print TAP, which
+# Automake's tap-driver.sh turns into one PASS or FAIL line each.
+
+tap_count=0
+
+# ok_if DESCRIPTION COMMAND [ARGS...]: one test, passed when COMMAND
+# succeeds.  The command's output goes to the log as TAP diagnostics.
+ok_if() {
+	tap_desc=$1
+	shift
+	tap_count=$((tap_count + 1))
+	if tap_out=$("$@" 2>&1); then
+		echo "ok $tap_count - $tap_desc"
+	else
+		echo "not ok $tap_count - $tap_desc"
+	fi
+	[ -z "$tap_out" ] || printf '%s\n' "$tap_out" | sed 's/^/# /'
+}
+
+# skip DESCRIPTION REASON: one test that could not run here.
+skip() {
+	tap_count=$((tap_count + 1))
+	echo "ok $tap_count - $1 # SKIP $2"
+}
+
+# skip_all REASON: the whole script cannot run here.
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+# bail_out REASON: stop; tap-driver.sh reports it as an error.
+bail_out() {
+	echo "Bail out! $1"
+	exit 1
+}
+
+# matches TEXT GREP-ARGS...: whether a line of TEXT matches, for ok_if.
+matches() {
+	tap_text=$1
+	shift
+	printf '%s\n' "$tap_text" | grep -q "$@"
+}
+
+# relay PREFIX FILE: a program's "ok - WHAT" and "not ok - WHAT" lines,
+# written to FILE, as results of this script named PREFIX followed by
+# WHAT; its other lines as diagnostics.
+relay() {
+	while IFS= read -r tap_line; do
+		case $tap_line in
+		"ok - "*|"not ok - "*)
+			tap_count=$((tap_count + 1))
+			echo "${tap_line%%- *}$tap_count - $1${tap_line#*- }"
+			;;
+		*)	echo "# $tap_line" ;;
+		esac
+	done <"$2"
+}
+
+# stage_install NAME: make install into a new staging directory, removed
+# at exit; sets $stage (the directory, named after NAME) and $root (the
+# DESTDIR), or bails out showing the install's log.
+stage_install() {
+	stage=$(mktemp -d "${TMPDIR:-/tmp}/evmm-$1.XXXXXX") ||
+		bail_out "cannot make a staging directory"
+	trap 'rm -rf "$stage"' EXIT
+	if ! $MAKE -C "$top_builddir" install DESTDIR="$stage/root" \
+	    >"$stage/install.log" 2>&1; then
+		sed 's/^/# /' "$stage/install.log"
+		bail_out "make install DESTDIR=... failed"
+	fi
+	root="$stage/root"
+}
+
+# need_torture: skip the whole script where evmm-torture cannot be
+# tested; sets $torture.
+need_torture() {
+	[ "$MM_REPLACEMENT" = yes ] ||
+		skip_all "no evmm-torture with --disable-malloc-replacement"
+	torture="$top_builddir/tools/evmm-torture"
+	[ -x "$torture" ] || skip_all "evmm-torture needs fork() and waitpid()"
+	case " $CFLAGS " in
+	*-fsanitize=thread*)
+		# Its runtime thread makes work between fork() and exec() hang.
+		skip_all "evmm-torture is built with ThreadSanitizer here" ;;
+	esac
+}
+
+# tap_done: the plan, at the end, once the count is known.
+tap_done() {
+	echo "1..$tap_count"
+}

@@ -1,0 +1,61 @@
+#!/bin/sh
+# evmm-torture on process trees: a program that forks, and a shell that
+# runs the same program twice.  Every process's allocations are points,
+# named by process key, and the planted crash is found in the right one.
+. "$top_srcdir/tests/scripts/tap.sh"
+
+need_torture
+prog="$top_builddir/tests/programs/torture_tree"
+[ -x "$prog" ] || skip_all "tests/programs/torture_tree is built with evmm-torture only"
+
+# torture ARGS...: evmm-torture's output in $out, its status in $status.
+torture() {
+	out=$("$torture" "$@" 2>&1)
+	status=$?
+	printf '%s\n' "$out" | sed 's/^/# /'
+}
+
+# A child made by fork() alone, whose third allocation is unchecked.  How
+# it crashes depends on the build (SIGSEGV, or a sanitizer's report).
+torture -- "$prog" fork
+ok_if "a program that forks: its crash fails the run (exit 1)" \
+    test "$status" -eq 1
+ok_if "... both processes' allocations are counted" \
+    matches "$out" -x "evmm-torture: $prog makes 6 allocations through libevmm in 2 processes; failing 6 of them in turn"
+ok_if "... the crash is at the child's allocation 3, by key" \
+    matches "$out" "^torture_tree#1\.1:3  *1  crashed (.*)  *malloc "
+ok_if "... and its crash site is in the program, though its parent fails nothing" \
+    matches "$out" "^  *crash site .*torture_tree"
+ok_if "... and nowhere else" \
+    matches "$out" -x "evmm-torture: 6 points: 5 passed, 1 crashed, 0 hung, 0 leaked, 0 not reached, 0 could not run"
+
+# The same program twice in sequence; only the second has the bug.
+cmd="'$prog' checked && '$prog' buggy"
+torture -- sh -c "$cmd"
+ok_if "sh -c 'a && b': the second program's crash fails the run (exit 1)" \
+    test "$status" -eq 1
+ok_if "... both programs' allocations are counted" \
+    matches "$out" -x "evmm-torture: sh makes 6 allocations through libevmm in 2 processes; failing 6 of them in turn"
+ok_if "... the crash is at the second one's allocation 3" \
+    matches "$out" "^torture_tree#2:3  *1  crashed (.*)  *malloc "
+ok_if "... and nowhere else" \
+    matches "$out" -x "evmm-torture: 6 points: 5 passed, 1 crashed, 0 hung, 0 leaked, 0 not reached, 0 could not run"
+
+# Keys are the same in every run: two counting runs, every point shown,
+# one at a time, so in the order they are run: by key.
+torture -j 1 -v -- sh -c "$cmd"
+first=$(printf '%s\n' "$out" | sed -n 's/^point \([^ ]*\): .*/\1/p')
+torture -j 1 -v -- sh -c "$cmd"
+second=$(printf '%s\n' "$out" | sed -n 's/^point \([^ ]*\): .*/\1/p')
+ok_if "the points are the same in two runs" \
+    test -n "$first" -a "$first" = "$second"
+ok_if "... every allocation of each process, in key order" \
+    test "$first" = "$(printf '%s\n' \
+    torture_tree#1:1 torture_tree#1:2 torture_tree#1:3 \
+    torture_tree#2:1 torture_tree#2:2 torture_tree#2:3)"
+
+# --per-site works per process: the site of allocation 3 is found in both.
+torture --per-site -- sh -c "$cmd"
+ok_if "--per-site finds the crash in the second process" \
+    matches "$out" "^torture_tree#2:3  *1  crashed"
+tap_done
