@@ -126,4 +126,4 @@ AM_TESTS_ENVIRONMENT = \
 
 # Run by test-all.sh, not by make check: they build more than one tree.
 EXTRA_DIST += tests/side-by-side.sh tests/mingw.sh tests/debian.sh \
-	tests/dist-files.sh
+	tests/rpm.sh tests/dist-files.sh
