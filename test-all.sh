@@ -31,6 +31,10 @@
 #                 dpkg-buildpackage from the gcc-default tarball,
 #                 checked with lintian and inspected (tests/release/debian.sh;
 #                 skipped without debhelper)
+#   rpm           the example packaging in packaging/rpm built with
+#                 rpmbuild -ta from the same tarball, checked with
+#                 rpmlint and inspected (tests/release/rpm.sh; skipped
+#                 without rpm; its rpmlint check without rpmlint)
 #
 # Every Check test and scripted check counts as one test; so does each
 # distcheck and each build.  Ends with the list of what was skipped and
@@ -39,8 +43,8 @@
 #
 # Needs: autoconf automake libtool pkgconf check gcc g++ clang valgrind
 # mandoc libclang-rt-14-dev libevent-dev, and optionally abigail-tools,
-# gcc-mingw-w64-x86-64-win32, wine64, debhelper and lintian (README.md
-# has the apt-get line).  EVMM_JOBS sets make's -j.
+# gcc-mingw-w64-x86-64-win32, wine64, debhelper, lintian, rpm and
+# rpmlint (README.md has the apt-get line).  EVMM_JOBS sets make's -j.
 
 set -u
 srcdir=$(cd "$(dirname "$0")" && pwd)
@@ -241,9 +245,11 @@ tap "mingw" "$top/mingw.out" "$srcdir/tests/release/mingw.sh" "$top/mingw"
 if [ -n "$release" ]; then
 	tap "debian" "$top/debian.out" \
 	    "$srcdir/tests/release/debian.sh" "$release" "$top/debian"
+	tap "rpm" "$top/rpm.out" \
+	    "$srcdir/tests/release/rpm.sh" "$release" "$top/rpm"
 else
-	failed=$((failed + 1))
-	say "FAIL: debian: gcc-default made no tarball to package"
+	failed=$((failed + 2))
+	say "FAIL: debian, rpm: gcc-default made no tarball to package"
 fi
 
 if [ -s "$skips" ]; then

@@ -1,5 +1,6 @@
-# packaging/local.mk: the Debian example, shipped in the tarball and
-# built from it by tests/release/debian.sh (test-all.sh).
+# packaging/local.mk: the example packaging, shipped in the tarball and
+# built from it by test-all.sh: packaging/debian by
+# tests/release/debian.sh, packaging/rpm by tests/release/rpm.sh.
 
 EXTRA_DIST += \
 	packaging/debian/changelog packaging/debian/control \
@@ -9,3 +10,9 @@ EXTRA_DIST += \
 	packaging/debian/libevmm-dev.install \
 	packaging/debian/evmm-torture.install \
 	packaging/debian/libevmm1.symbols packaging/debian/libevmm-nomm1.symbols
+
+# The spec as configure writes it, with this release's version, so that
+# rpmbuild -ta builds the tarball as it is; its template; and the rpmlint
+# messages it draws on purpose.
+EXTRA_DIST += packaging/rpm/libevmm.spec packaging/rpm/libevmm.spec.in \
+	packaging/rpm/libevmm.rpmlintrc
