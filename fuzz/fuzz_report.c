@@ -3,10 +3,10 @@
  */
 /*
  * libFuzzer target: the text of the EVMM_REPORT file and of libevmm's
- * messages, built by lib/report.c's evmm_text_* functions into a fixed
+ * messages, built by lib/text.c's evmm_text_* functions into a fixed
  * buffer.  The input is two bytes choosing how full the buffer already
  * is, eight bytes of a number, one byte of flags, then a file name and a
- * symbol separated by a NUL byte.  Oracles, from lib/report-internal.h
+ * symbol separated by a NUL byte.  Oracles, from lib/text-internal.h
  * and lib/report-keys.h, with escaping, unescaping and number printing
  * written here again:
  *  - evmm_text_u64_ and evmm_text_hex_ print what snprintf's %PRIu64 and
@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report-internal.h"
+#include "text-internal.h"
 #include "report-keys.h"
 #include "reference.h"
 

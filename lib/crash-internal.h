@@ -14,5 +14,8 @@
  * alternate signal stack for the calling thread.  Does nothing where the
  * platform has no sigaction(). */
 void evmm_crash_handlers_install_(void);
+/* When the library is unloaded, or at exit (lib/init.c): the default
+ * actions again where the handlers are still ours. */
+void evmm_crash_handlers_uninstall_(void);
 
 #endif /* EVMM_CRASH_INTERNAL_H_INCLUDED_ */

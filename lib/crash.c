@@ -2,7 +2,8 @@
  * Copyright (c) 2026 The libevmm authors.  See COPYING (BSD 3-clause).
  */
 /*
- * Where a program crashed: lib/crash-internal.h.
+ * Where a program crashed: lib/crash-internal.h.  Depends on
+ * lib/report.c (the descriptor it appends to) and lib/text.c.
  *
  * While EVMM_FAULT armed fault injection and EVMM_REPORT opened a report,
  * a program killed by SIGSEGV, SIGBUS, SIGFPE, SIGILL or SIGABRT gets its
@@ -63,9 +64,12 @@
 #include <ucontext.h>
 #endif
 
+#include "atomic-internal.h"
+#include "compiler-internal.h"
 #include "crash-internal.h"
 #include "report-internal.h"
 #include "report-keys.h"
+#include "text-internal.h"
 
 #if defined(HAVE_SIGACTION) && defined(SA_SIGINFO) && \
     defined(SA_RESETHAND) && defined(HAVE_UNISTD_H)
@@ -94,33 +98,14 @@ static volatile sig_atomic_t crash_claimed;
 static int
 claim(void)
 {
-#if defined(__GNUC__) || defined(__clang__)
-	return __atomic_exchange_n(&crash_claimed, 1, __ATOMIC_ACQ_REL) == 0;
-#else
-	if (crash_claimed)
-		return 0;
-	crash_claimed = 1;
-	return 1;
-#endif
+	return EVMM_EXCHANGE_ACQ_REL(&crash_claimed, 1) == 0;
 }
 
 /* Appends t to the report; errors are ignored, the process is dying. */
 static void
 append(int fd, const struct evmm_text *t)
 {
-	const char *p = t->buf;
-	size_t n = t->len;
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
+	(void)evmm_write_all_(fd, t->buf, t->len);
 }
 
 #ifdef CRASH_FRAMES_
@@ -194,12 +179,6 @@ write_frames(int fd, struct evmm_text *t, void *context, void *trampoline)
 }
 #endif /* CRASH_FRAMES_ */
 
-#if defined(__GNUC__) || defined(__clang__)
-#define HANDLER_RETURN_ADDRESS() __builtin_return_address(0)
-#else
-#define HANDLER_RETURN_ADDRESS() NULL
-#endif
-
 static void
 on_crash(int sig, siginfo_t *info, void *context)
 {
@@ -221,7 +200,7 @@ on_crash(int sig, siginfo_t *info, void *context)
 			append(fd, &t);
 #ifdef CRASH_FRAMES_
 			write_frames(fd, &t, context,
-			    HANDLER_RETURN_ADDRESS());
+			    EVMM_RETURN_ADDRESS());
 #endif
 		}
 	} else {
@@ -331,14 +310,11 @@ evmm_crash_handlers_install_(void)
 			(void)sigaction(crash_signals[i], &sa, NULL);
 }
 
-#if defined(__GNUC__) || defined(__clang__)
-/* When the library is unloaded, or at exit: the default actions again
- * where the handler is still ours, so that a library that dlclose()
- * unmaps leaves no handler pointing into it.  The alternate stack stays
- * mapped: it is another thread's, perhaps, and may still be in use. */
-__attribute__((destructor))
-static void
-uninstall(void)
+/* The default actions again where the handler is still ours.  The
+ * alternate stack stays mapped: it is another thread's, perhaps, and may
+ * still be in use. */
+void
+evmm_crash_handlers_uninstall_(void)
 {
 	struct sigaction old;
 	size_t i;
@@ -350,12 +326,16 @@ uninstall(void)
 		    old.sa_sigaction == on_crash)
 			(void)signal(crash_signals[i], SIG_DFL);
 }
-#endif
 
 #else /* no sigaction() */
 
 void
 evmm_crash_handlers_install_(void)
+{
+}
+
+void
+evmm_crash_handlers_uninstall_(void)
 {
 }
 

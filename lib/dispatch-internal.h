@@ -7,7 +7,7 @@
  *
  * The dispatch knows nothing of what is in front of it: it publishes one
  * table of functions that the event_mm_*_() entry points call.  Another
- * part of the library (lib/instrument.c) may publish a table of its own
+ * part of the library (lib/front.c) may publish a table of its own
  * in front, whose functions do their work and then call the allocator's
  * table, which the dispatch keeps in evmm_allocator_table_ meanwhile.
  */
@@ -17,18 +17,7 @@
 #include <stddef.h>
 
 #include "atomic-internal.h"
-
-#if defined(__GNUC__) || defined(__clang__)
-#define EVMM_RETURN_ADDRESS()	__builtin_return_address(0)
-#else
-#define EVMM_RETURN_ADDRESS()	NULL
-#endif
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__ELF__)
-/* Reached without the GOT: the variable is in the library itself. */
-#define EVMM_INTERNAL_ __attribute__((visibility("hidden")))
-#else
-#define EVMM_INTERNAL_
-#endif
+#include "compiler-internal.h"
 
 struct evmm_allocator;
 
@@ -96,5 +85,11 @@ int evmm_dispatch_sizes_unknown_(int forget);
  * mix allocators anyway), so the functions of either table may be used
  * on a block the other made. */
 extern EVMM_INTERNAL_ ATOMIC_(const struct evmm_table *) evmm_allocator_table_;
+
+/* The setters' lock, for the fork handlers (lib/init.c) only: taken
+ * before fork(), so that the child finds every table whole, and released
+ * after it in both processes. */
+void evmm_dispatch_lock_(void);
+void evmm_dispatch_unlock_(void);
 
 #endif /* EVMM_DISPATCH_INTERNAL_H_INCLUDED_ */

@@ -4,12 +4,26 @@
 # --with-variant-suffix=SUFFIX; everything else refers to it as $(evmm_la).
 # Automake keeps @...@ in the canonical name, so the per-target variables
 # below are libevmm_SUFFIX_la_*.
-evmm_sources = lib/mm-internal.h lib/version.c
+# Without --disable-malloc-replacement, the dispatch and the debugging
+# layer in front of it (each file's top comment says what it holds and
+# what it may depend on; lib/init.c runs them at load, fork and exit).
+evmm_sources = lib/version.c
 if MM_REPLACEMENT
-evmm_sources += lib/mm.c lib/instrument.c lib/parse.c lib/report.c \
+evmm_sources += \
+	lib/compiler-internal.h lib/atomic-internal.h \
+	lib/mm.c lib/dispatch-internal.h \
+	lib/parse.c lib/parse-internal.h \
+	lib/text.c lib/text-internal.h \
+	lib/report.c lib/report-internal.h lib/report-keys.h \
+	lib/summary.c lib/summary-internal.h \
 	lib/crash.c lib/crash-internal.h \
-	lib/atomic-internal.h lib/dispatch-internal.h lib/parse-internal.h \
-	lib/report-internal.h lib/report-keys.h
+	lib/sites.c lib/sites-internal.h \
+	lib/stats.c lib/stats-internal.h \
+	lib/fault.c lib/fault-internal.h \
+	lib/snapshot.c lib/snapshot-internal.h \
+	lib/front.c lib/front-internal.h \
+	lib/env.c lib/env-internal.h \
+	lib/init.c
 endif
 evmm_cppflags = $(AM_CPPFLAGS) -DEVMM_BUILDING_LIBRARY
 evmm_cflags = $(AM_CFLAGS) $(EVMM_VISIBILITY_CFLAGS) $(EVMM_TAILCALL_CFLAGS)

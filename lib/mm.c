@@ -38,7 +38,6 @@
 
 #include "event2/event.h"
 #include "dispatch-internal.h"
-#include "mm-internal.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -47,9 +46,6 @@
 #include <string.h>
 #ifdef HAVE_MALLOC_H
 #include <malloc.h>
-#endif
-#ifdef HAVE_PTHREAD_ATFORK
-#include <pthread.h>
 #endif
 #ifdef HAVE_SCHED_YIELD
 #include <sched.h>
@@ -379,10 +375,11 @@ event_mm_free_(void *ptr)
  * fork() copies the lock as it is: held, when another thread was inside a
  * setter, by a thread the child does not have, so that every setter in
  * the child would spin forever.  Where the C library has pthread_atfork(),
- * handlers take the lock around fork(): the child starts with it free and
- * every table whole.  A signal handler that calls a setter while its own
- * thread holds the lock still spins forever, which is why the setters are
- * documented as not async-signal-safe (they may also call malloc()). */
+ * the library's fork handlers (lib/init.c) take the lock around fork():
+ * the child starts with it free and every table whole.  A signal handler
+ * that calls a setter while its own thread holds the lock still spins
+ * forever, which is why the setters are documented as not
+ * async-signal-safe (they may also call malloc()). */
 
 /* Pairs made so far: a static pool, then heap blocks that are never
  * freed, kept on a list (reachable, so leak checkers stay quiet). */
@@ -426,29 +423,17 @@ unlock_setters(void)
 	STORE_RELEASE_(&setter_lock, 0);
 }
 
-#if defined(HAVE_PTHREAD_ATFORK) && (defined(__GNUC__) || defined(__clang__))
-static void
-fork_prepare(void)
+void
+evmm_dispatch_lock_(void)
 {
 	lock_setters();
 }
 
-static void
-fork_done(void)
+void
+evmm_dispatch_unlock_(void)
 {
 	unlock_setters();
 }
-
-/* When the library is loaded, before any thread of the program can be
- * inside a setter.  Should registering fail (no memory), fork() stays as
- * it was without the handlers. */
-__attribute__((constructor))
-static void
-register_fork_handlers(void)
-{
-	(void)pthread_atfork(fork_prepare, fork_done, fork_done);
-}
-#endif
 
 static int
 same_table(const struct evmm_table *a, const struct evmm_table *b)

@@ -6,8 +6,8 @@
  * which allocations a fault spec fails (lib/parse.c).  Not installed.
  *
  * Pure functions of their arguments, with no state and no allocation,
- * so that lib/instrument.c and the fuzz targets in fuzz/ share them and
- * fuzz/ can link lib/parse.c alone.
+ * so that lib/fault.c, lib/env.c and the fuzz targets in fuzz/ share
+ * them and fuzz/ can link lib/parse.c alone.
  */
 #ifndef EVMM_PARSE_INTERNAL_H_INCLUDED_
 #define EVMM_PARSE_INTERNAL_H_INCLUDED_

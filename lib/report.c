@@ -2,7 +2,10 @@
  * Copyright (c) 2026 The libevmm authors.  See COPYING (BSD 3-clause).
  */
 /*
- * The EVMM_REPORT file and the EVMM_STATS summary: lib/report-internal.h.
+ * The EVMM_REPORT file: lib/report-internal.h.
+ * What they say is handed to them (lib/snapshot.c gathers it); this file
+ * owns where they go.  Depends on lib/text.c, lib/report-keys.h and the
+ * types of lib/sites-internal.h only.
  *
  * The report file is a protocol with evmm-torture(1), which reads its
  * key=value lines: the keys below must not change.  It is opened once,
@@ -37,7 +40,6 @@
 #include <unistd.h>
 #endif
 #ifdef _WIN32
-#include <io.h>
 #include <process.h>
 #endif
 #ifdef HAVE_DLFCN_H
@@ -48,6 +50,7 @@
 #include "atomic-internal.h"
 #include "report-internal.h"
 #include "report-keys.h"
+#include "text-internal.h"
 
 /* Where the platform lacks them (Windows), what they guard against does
  * not arise there either. */
@@ -65,128 +68,10 @@
 #define EVMM_REPORT_DIRECTORIES_ 1
 #endif
 
-/* --- Text ----------------------------------------------------------------- */
-
-static void
-put(struct evmm_text *t, const char *s, size_t n)
-{
-	if (n > sizeof(t->buf) - t->len)
-		n = sizeof(t->buf) - t->len;
-	memcpy(t->buf + t->len, s, n);
-	t->len += n;
-}
-
-void
-evmm_text_str_(struct evmm_text *t, const char *s)
-{
-	put(t, s, strlen(s));
-}
-
-static const char hex_digits[] = "0123456789abcdef";
-
-/* s escaped, cut with "..." before the text would pass limit bytes. */
-static void
-escaped_upto(struct evmm_text *t, const char *s, size_t limit)
-{
-	char e[4];
-	unsigned char c;
-	size_t n;
-
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
-		n = 1;
-		e[0] = (char)c;
-		if (c < 0x20 || c == 0x7f) {
-			e[0] = '\\';
-			e[1] = 'x';
-			e[2] = hex_digits[c >> 4];
-			e[3] = hex_digits[c & 0xf];
-			n = 4;
-		} else if (c == '\\') {
-			e[1] = '\\';
-			n = 2;
-		}
-		if (t->len + n > limit) {
-			evmm_text_str_(t, "...");
-			return;
-		}
-		put(t, e, n);
-	}
-}
-
-void
-evmm_text_escaped_(struct evmm_text *t, const char *s)
-{
-	escaped_upto(t, s, sizeof(t->buf) - EVMM_TEXT_TAIL);
-}
-
-void
-evmm_text_u64_(struct evmm_text *t, uint64_t n)
-{
-	char d[20];
-	size_t i = sizeof(d);
-
-	do {
-		d[--i] = (char)('0' + n % 10);
-		n /= 10;
-	} while (n != 0);
-	put(t, d + i, sizeof(d) - i);
-}
-
-void
-evmm_text_hex_(struct evmm_text *t, uint64_t n)
-{
-	char d[18];
-	size_t i = sizeof(d);
-
-	do {
-		d[--i] = hex_digits[n & 0xf];
-		n >>= 4;
-	} while (n != 0);
-	d[--i] = 'x';
-	d[--i] = '0';
-	put(t, d + i, sizeof(d) - i);
-}
-
-/* Write all of p to fd, through short writes and signals: 0 or an errno
- * value. */
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	long w;
-
-	while (n > 0) {
-		w = (long)write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return errno;
-		if (w == 0)
-			return EIO;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-void
-evmm_text_stderr_(const struct evmm_text *t)
-{
-	int saved = errno;
-
-	(void)write_all(2, t->buf, t->len);
-	errno = saved;
-}
-
 /* --- The report file --------------------------------------------------- */
 
-#if defined(__GNUC__) || defined(__clang__)
-#define TRY_LOCK_(p)	(__atomic_exchange_n((p), 1, __ATOMIC_ACQUIRE) == 0)
-#define UNLOCK_(p)	__atomic_store_n((p), 0, __ATOMIC_RELEASE)
-#else
-#define TRY_LOCK_(p)	(*(p) = 1)
-#define UNLOCK_(p)	(*(p) = 0)
-#endif
+#define TRY_LOCK_(p)	(EVMM_EXCHANGE_ACQUIRE((p), 1) == 0)
+#define UNLOCK_(p)	EVMM_STORE_RELEASE((p), 0)
 
 static int report_fd = -1;
 static const char *report_path;
@@ -202,7 +87,6 @@ static ino_t report_ino;
 static int report_busy;
 static struct evmm_text out;
 static int report_failed;
-static long summary_pid;
 
 /* Directory reports.  report_dir: the directory, kept open so that a
  * later chdir() cannot move it, and checked against dir_dev and dir_ino
@@ -505,40 +389,6 @@ evmm_report_forked_(void)
 	report_pending = 1;
 }
 
-/* The limit for escaped_upto() that cuts a name at name_max bytes from
- * here, or where the text must stop, whichever comes first (the text may
- * already be past that point: then it is). */
-static size_t
-name_limit(const struct evmm_text *t, size_t name_max)
-{
-	size_t most = sizeof(t->buf) - EVMM_TEXT_TAIL;
-
-	return t->len < most && name_max < most - t->len ?
-	    t->len + name_max : most;
-}
-
-/* "file+0xoffset (symbol)", each name cut to name_max bytes (escaped). */
-static void
-call_site(struct evmm_text *t, const char *file, uint64_t offset,
-    const char *symbol, size_t name_max)
-{
-	escaped_upto(t, file, name_limit(t, name_max));
-	evmm_text_str_(t, "+");
-	evmm_text_hex_(t, offset);
-	if (symbol != NULL) {
-		evmm_text_str_(t, " (");
-		escaped_upto(t, symbol, name_limit(t, name_max));
-		evmm_text_str_(t, ")");
-	}
-}
-
-void
-evmm_text_call_site_(struct evmm_text *t, const char *file, uint64_t offset,
-    const char *symbol)
-{
-	call_site(t, file, offset, symbol, sizeof(t->buf));
-}
-
 /* Where the call that returned to addr is: "file+0xoffset (symbol)".
  * One byte back from the return address is inside the call instruction,
  * so that addr2line names the calling line, not the next one.  The file
@@ -551,8 +401,9 @@ describe_call_site(struct evmm_text *t, void *addr, size_t name_max)
 	Dl_info dl;
 
 	if (addr != NULL && dladdr(addr, &dl) != 0 && dl.dli_fname != NULL) {
-		call_site(t, dl.dli_fname, (uint64_t)((char *)addr -
-		    (char *)dl.dli_fbase) - 1, dl.dli_sname, name_max);
+		evmm_text_call_site_cut_(t, dl.dli_fname,
+		    (uint64_t)((char *)addr - (char *)dl.dli_fbase) - 1,
+		    dl.dli_sname, name_max);
 		return;
 	}
 #endif
@@ -570,38 +421,35 @@ key(struct evmm_text *t, const char *name, uint64_t value)
 }
 
 static void
-format_report(struct evmm_text *t)
+format_report(struct evmm_text *t, const struct evmm_report_data *d)
 {
-	struct evmm_stats s;
-	struct evmm_fault_info info;
+	const struct evmm_stats *s = &d->stats;
 
 	t->len = 0;
-	evmm_stats_get(&s, sizeof(s));
 	if (process_key[0] != '\0') {
 		evmm_text_str_(t, EVMM_REPORT_PROCESS "=");
 		evmm_text_str_(t, process_key);
 		evmm_text_str_(t, "\n");
 	}
-	key(t, EVMM_REPORT_ALLOCATIONS, evmm_instr_allocations_());
-	key(t, EVMM_REPORT_MALLOC_CALLS, s.malloc_calls);
-	key(t, EVMM_REPORT_CALLOC_CALLS, s.calloc_calls);
-	key(t, EVMM_REPORT_STRDUP_CALLS, s.strdup_calls);
-	key(t, EVMM_REPORT_REALLOC_CALLS, s.realloc_calls);
-	key(t, EVMM_REPORT_FREE_CALLS, s.free_calls);
-	key(t, EVMM_REPORT_INJECTED_FAILURES, s.injected_failures);
-	key(t, EVMM_REPORT_REAL_FAILURES, s.real_failures);
-	key(t, EVMM_REPORT_LIVE_BLOCKS, s.live_blocks);
-	if (s.bytes_known) {
-		key(t, EVMM_REPORT_LIVE_BYTES, s.live_bytes);
-		key(t, EVMM_REPORT_PEAK_BYTES, s.peak_bytes);
+	key(t, EVMM_REPORT_ALLOCATIONS, d->allocations);
+	key(t, EVMM_REPORT_MALLOC_CALLS, s->malloc_calls);
+	key(t, EVMM_REPORT_CALLOC_CALLS, s->calloc_calls);
+	key(t, EVMM_REPORT_STRDUP_CALLS, s->strdup_calls);
+	key(t, EVMM_REPORT_REALLOC_CALLS, s->realloc_calls);
+	key(t, EVMM_REPORT_FREE_CALLS, s->free_calls);
+	key(t, EVMM_REPORT_INJECTED_FAILURES, s->injected_failures);
+	key(t, EVMM_REPORT_REAL_FAILURES, s->real_failures);
+	key(t, EVMM_REPORT_LIVE_BLOCKS, s->live_blocks);
+	if (s->bytes_known) {
+		key(t, EVMM_REPORT_LIVE_BYTES, s->live_bytes);
+		key(t, EVMM_REPORT_PEAK_BYTES, s->peak_bytes);
 	}
-	info.size = sizeof(info);
-	if (evmm_fault_first(&info) == 1) {
-		key(t, EVMM_REPORT_FIRST_INJECTED_CALL, info.call);
+	if (d->first_known) {
+		key(t, EVMM_REPORT_FIRST_INJECTED_CALL, d->first.call);
 		evmm_text_str_(t, EVMM_REPORT_FIRST_INJECTED_ENTRY "=");
-		evmm_text_str_(t, info.entry);
+		evmm_text_str_(t, d->first.entry);
 		evmm_text_str_(t, "\n" EVMM_REPORT_FIRST_INJECTED_CALLER "=");
-		describe_call_site(t, info.caller, sizeof(t->buf));
+		describe_call_site(t, d->first.caller, sizeof(t->buf));
 		evmm_text_str_(t, "\n");
 	}
 }
@@ -622,54 +470,49 @@ still_the_report(void)
  * the sites (lib/report-keys.h), in pieces of `out` so that there can
  * be thousands.  0, or an errno value. */
 static int
-write_sites(off_t *end)
+write_sites(const struct evmm_report_data *d, off_t *end)
 {
-	size_t count, k, listed = 0;
-	uint64_t first;
-	void *caller;
-	int full, err;
+	size_t k;
+	int err;
 
-	if (!evmm_instr_sites_(&count, &full))
-		return 0;
 	out.len = 0;
-	for (k = 0; k < count; k++) {
-		if (!evmm_instr_site_(k, &caller, &first))
-			continue;
+	for (k = 0; k < d->sites_count; k++) {
 		if (sizeof(out.buf) - out.len < EVMM_SITE_LINE_MAX) {
-			if ((err = write_all(report_fd, out.buf, out.len)) != 0)
+			if ((err = evmm_write_all_(report_fd, out.buf,
+			    out.len)) != 0)
 				return err;
 			*end += (off_t)out.len;
 			out.len = 0;
 		}
 		evmm_text_str_(&out, EVMM_REPORT_SITE "=");
-		evmm_text_u64_(&out, first);
+		evmm_text_u64_(&out, d->sites[k].first);
 		evmm_text_str_(&out, " ");
-		describe_call_site(&out, caller, EVMM_SITE_NAME_MAX);
+		describe_call_site(&out, d->sites[k].caller,
+		    EVMM_SITE_NAME_MAX);
 		evmm_text_str_(&out, "\n");
-		listed++;
 	}
-	key(&out, EVMM_REPORT_SITES, listed);
-	if (full)
+	key(&out, EVMM_REPORT_SITES, d->sites_count);
+	if (d->sites_full)
 		key(&out, EVMM_REPORT_SITES_FULL, 1);
-	if ((err = write_all(report_fd, out.buf, out.len)) != 0)
+	if ((err = evmm_write_all_(report_fd, out.buf, out.len)) != 0)
 		return err;
 	*end += (off_t)out.len;
 	return 0;
 }
 
-/* The report, whole; with the sites at exit only, since listing them
- * takes the dynamic loader's lock once for each. */
-static void
-write_report(int at_exit)
+int
+evmm_report_owned_(void)
 {
-	const char *why;
-	int saved = errno, err = 0;
-	off_t end;
+	return evmm_report_is_open_() && current_pid() == report_pid;
+}
 
+int
+evmm_report_begin_(void)
+{
 	/* Read once unlocked: the exit closes it while other threads may
 	 * still be allocating. */
-	if (!evmm_report_is_open_() || current_pid() != report_pid)
-		return;
+	if (!evmm_report_owned_())
+		return 0;
 	while (!TRY_LOCK_(&report_busy))
 		continue;
 #ifdef EVMM_REPORT_DIRECTORIES_
@@ -686,18 +529,32 @@ write_report(int at_exit)
 			report_failed = 1;
 	}
 #endif
-	if (report_fd < 0)
-		goto out;
-	format_report(&out);
+	if (report_fd < 0) {
+		UNLOCK_(&report_busy);
+		return 0;
+	}
+	return 1;
+}
+
+/* The report, whole; rewritten each time: at the first failure in case
+ * the program then crashes, at exit with the final counts and the
+ * sites (listing them takes the dynamic loader's lock once for each). */
+void
+evmm_report_write_(const struct evmm_report_data *d)
+{
+	const char *why;
+	int err = 0;
+	off_t end;
+
+	format_report(&out, d);
 	why = still_the_report();
 	if (why == NULL) {
-		/* Rewritten whole each time: at the first failure in case
-		 * the program then crashes, at exit with the final counts. */
 		end = (off_t)out.len;
 		if (lseek(report_fd, 0, SEEK_SET) != 0)
 			err = errno;
-		else if ((err = write_all(report_fd, out.buf, out.len)) == 0 &&
-		    (!at_exit || (err = write_sites(&end)) == 0) &&
+		else if ((err = evmm_write_all_(report_fd, out.buf,
+		    out.len)) == 0 &&
+		    (!d->sites_listed || (err = write_sites(d, &end)) == 0) &&
 		    ftruncate(report_fd, end) != 0)
 			err = errno;
 		if (err != 0)
@@ -707,15 +564,12 @@ write_report(int at_exit)
 		report_failed = 1;
 		report_problem(report_path, why);
 	}
-out:
-	UNLOCK_(&report_busy);
-	errno = saved;
 }
 
 void
-evmm_report_write_(void)
+evmm_report_end_(void)
 {
-	write_report(0);
+	UNLOCK_(&report_busy);
 }
 
 int
@@ -728,16 +582,11 @@ evmm_report_fd_(void)
 	return fd;
 }
 
-/* At exit: the report's last version, then its descriptor closed, which
- * can fail too (on NFS, for instance). */
-static void
-close_report(void)
+void
+evmm_report_close_(void)
 {
 	int fd;
 
-	if (!evmm_report_is_open_() || current_pid() != report_pid)
-		return;
-	write_report(1);
 	while (!TRY_LOCK_(&report_busy))
 		continue;
 	fd = report_fd;
@@ -746,62 +595,3 @@ close_report(void)
 	if (fd >= 0 && close(fd) != 0 && !report_failed)
 		report_problem(report_path, strerror(errno));
 }
-
-/* --- The EVMM_STATS summary --------------------------------------------- */
-
-void
-evmm_report_summary_at_exit_(void)
-{
-	summary_pid = current_pid();
-}
-
-static void
-label(struct evmm_text *t, const char *name, uint64_t value,
-    const char *after)
-{
-	evmm_text_str_(t, name);
-	evmm_text_u64_(t, value);
-	evmm_text_str_(t, after);
-}
-
-static void
-print_summary(void)
-{
-	struct evmm_stats s;
-	struct evmm_text t;
-
-	if (summary_pid == 0 || current_pid() != summary_pid)
-		return;
-	evmm_stats_get(&s, sizeof(s));
-	t.len = 0;
-	evmm_text_str_(&t, "libevmm: EVMM_STATS: allocation statistics of "
-	    "process ");
-	evmm_text_u64_(&t, (uint64_t)summary_pid);
-	evmm_text_str_(&t, " at exit\n");
-	label(&t, "libevmm:   calls     malloc ", s.malloc_calls, "");
-	label(&t, ", calloc ", s.calloc_calls, "");
-	label(&t, ", strdup ", s.strdup_calls, "");
-	label(&t, ", realloc ", s.realloc_calls, "");
-	label(&t, ", free ", s.free_calls, "\n");
-	label(&t, "libevmm:   failures  injected ", s.injected_failures, "");
-	label(&t, ", real ", s.real_failures, "\n");
-	label(&t, "libevmm:   live      ", s.live_blocks, " blocks");
-	if (s.bytes_known) {
-		label(&t, ", ", s.live_bytes, " bytes");
-		label(&t, " (peak ", s.peak_bytes, " bytes)\n");
-	} else {
-		evmm_text_str_(&t, " (bytes unknown: the program's allocator"
-		    " does not report block sizes)\n");
-	}
-	evmm_text_stderr_(&t);
-}
-
-#if defined(__GNUC__) || defined(__clang__)
-__attribute__((destructor))
-static void
-at_exit(void)
-{
-	close_report();
-	print_summary();
-}
-#endif

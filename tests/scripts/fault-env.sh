@@ -239,6 +239,12 @@ ok_if "a child made by fork() counts its own, from 1" \
     grep -qx allocations=3 "$tmp/dir/fault_env#1.1"
 ok_if "... and has its own statistics" \
     grep -qx malloc_calls=3 "$tmp/dir/fault_env#1.1"
+# The child takes its key in the library's one fork handler, on every
+# build: with per-thread counters or with the shared ones
+# (evmm_cv_tls_ie=no).
+ok_if "a child made by fork() takes the key PARENT.1 for its report" \
+    test "$(sed -n 's/^process=//p' "$tmp/dir/fault_env#1.1")" = \
+    "fault_env#1.1"
 
 mkdir "$tmp/links"
 echo keep >"$tmp/target"
