@@ -1,6 +1,14 @@
 #!/bin/sh
-# The example program runs and reports what went through its allocator.
+# The example program runs and reports what went through its allocator,
+# and every C example of README.md and doc/*.md (each ```c block, a whole
+# program) compiles without a warning, links against the library just
+# built and runs, in this variant: the examples' readers build either.
+# The manual pages' examples are tests/scripts/man.sh's.
 . "$top_srcdir/tests/scripts/tap.sh"
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/evmm-example.XXXXXX") ||
+	bail_out "cannot make a scratch directory"
+trap 'rm -rf "$scratch"' EXIT
 
 out=$("$top_builddir/examples/counting" 2>&1)
 status=$?
@@ -15,4 +23,33 @@ else
 	ok_if "example says the allocator cannot be replaced" \
 	    matches "$out" -F 'configured with --disable-malloc-replacement'
 fi
+
+lib=$top_builddir/lib$EVMM_NAME.la
+n=0
+for doc in "$top_srcdir/README.md" "$top_srcdir"/doc/*.md; do
+	name=${doc#"$top_srcdir"/}
+	k=0
+	# Each block to its own file: NAME-K.c.
+	awk -v out="$scratch/$n" '
+	    /^```c$/ { k++; on = 1; next }
+	    /^```/ { on = 0 }
+	    on { print > (out "-" k ".c") }' "$doc"
+	for src in "$scratch/$n"-*.c; do
+		[ -f "$src" ] || continue
+		k=$((k + 1))
+		bin=${src%.c}
+		ok_if "$name, C example $k, compiles and links (-Werror)" \
+		    $LIBTOOL --mode=link $CC -Wall -Wextra -Werror $CFLAGS \
+		    -I"$top_builddir/include" -I"$top_srcdir/include" \
+		    -o "$bin" "$src" $LDFLAGS "$lib"
+		if [ -x "$bin" ]; then
+			ok_if "$name, C example $k, runs and exits 0" \
+			    $LIBTOOL --mode=execute "$bin"
+		else
+			skip "$name, C example $k, runs" "it did not build"
+		fi
+	done
+	n=$((n + 1))
+done
+ok_if "README.md has a C example" test -f "$scratch/0-1.c"
 tap_done
