@@ -19,18 +19,14 @@ set -u
 top_srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top_srcdir/tests/scripts/tap.sh"
 
-[ $# -eq 2 ] || bail_out "usage: $0 TARBALL SCRATCHDIR"
 for tool in rpmbuild rpm rpm2archive readelf tar; do
 	command -v $tool >/dev/null 2>&1 ||
 		skip_all "no $tool (Debian: apt-get install rpm)"
 done
-case $1 in /*) tarball=$1 ;; *) tarball=$PWD/$1 ;; esac
-[ -f "$tarball" ] || bail_out "no $tarball: run make dist first"
+release_args "$@"
 pc=${PKG_CONFIG:-pkg-config}
 CC=${CC:-cc}
-scratch=$2
-rm -rf "$scratch"
-mkdir -p "$scratch/topdir" || bail_out "cannot make $scratch"
+mkdir -p "$scratch/topdir" || bail_out "cannot make $scratch/topdir"
 
 # The packages, and what each is for.
 lib=libevmm nomm=libevmm-nomm devel=libevmm-devel static=libevmm-static

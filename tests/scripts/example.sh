@@ -24,12 +24,11 @@ else
 	    matches "$out" -F 'configured with --disable-malloc-replacement'
 fi
 
-lib=$top_builddir/lib$EVMM_NAME.la
 n=0
 for doc in "$top_srcdir/README.md" "$top_srcdir"/doc/*.md; do
 	name=${doc#"$top_srcdir"/}
 	k=0
-	# Each block to its own file: NAME-K.c.
+	# Each block to its own file: N-K.c.
 	awk -v out="$scratch/$n" '
 	    /^```c$/ { k++; on = 1; next }
 	    /^```/ { on = 0 }
@@ -37,17 +36,7 @@ for doc in "$top_srcdir/README.md" "$top_srcdir"/doc/*.md; do
 	for src in "$scratch/$n"-*.c; do
 		[ -f "$src" ] || continue
 		k=$((k + 1))
-		bin=${src%.c}
-		ok_if "$name, C example $k, compiles and links (-Werror)" \
-		    $LIBTOOL --mode=link $CC -Wall -Wextra -Werror $CFLAGS \
-		    -I"$top_builddir/include" -I"$top_srcdir/include" \
-		    -o "$bin" "$src" $LDFLAGS "$lib"
-		if [ -x "$bin" ]; then
-			ok_if "$name, C example $k, runs and exits 0" \
-			    $LIBTOOL --mode=execute "$bin"
-		else
-			skip "$name, C example $k, runs" "it did not build"
-		fi
+		builds_and_runs "$name, C example $k," "$src"
 	done
 	n=$((n + 1))
 done

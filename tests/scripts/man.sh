@@ -167,7 +167,6 @@ fi
 
 # --- Every EXAMPLE compiles and runs ---------------------------------------
 
-lib=$top_builddir/lib$EVMM_NAME.la
 for page in "$man"/*.3; do
 	base=${page##*/}
 	base=${base%.3}
@@ -178,16 +177,8 @@ for page in "$man"/*.3; do
 		ok_if "man/$base.3 has an EXAMPLE" false
 		continue
 	}
-	ok_if "man/$base.3: the EXAMPLE compiles (C99, -Werror)" \
-	    $LIBTOOL --mode=link $CC -std=c99 -pedantic -Wall -Wextra -Werror \
-	    $CFLAGS -I"$top_builddir/include" -I"$top_srcdir/include" \
-	    -o "$scratch/$base" "$scratch/$base.c" $LDFLAGS "$lib"
-	if [ -x "$scratch/$base" ]; then
-		ok_if "man/$base.3: the EXAMPLE runs and exits 0" \
-		    $LIBTOOL --mode=execute "$scratch/$base"
-	else
-		skip "man/$base.3: the EXAMPLE runs" "it did not build"
-	fi
+	builds_and_runs "man/$base.3: the EXAMPLE (C99)" "$scratch/$base.c" \
+	    -std=c99 -pedantic
 done
 
 # --- Threads ---------------------------------------------------------------

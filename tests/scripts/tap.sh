@@ -57,6 +57,36 @@ relay() {
 	done <"$2"
 }
 
+# builds_and_runs WHAT SOURCE [FLAGS...]: two tests: SOURCE compiles
+# with the warnings as errors and the FLAGS, and links against the
+# library just built; and the program runs and exits 0.
+builds_and_runs() {
+	tap_what=$1 tap_src=$2
+	shift 2
+	ok_if "$tap_what compiles and links (-Werror)" \
+	    $LIBTOOL --mode=link $CC "$@" -Wall -Wextra -Werror $CFLAGS \
+	    -I"$top_builddir/include" -I"$top_srcdir/include" \
+	    -o "${tap_src%.c}" "$tap_src" $LDFLAGS \
+	    "$top_builddir/lib$EVMM_NAME.la"
+	if [ -x "${tap_src%.c}" ]; then
+		ok_if "$tap_what runs and exits 0" \
+		    $LIBTOOL --mode=execute "${tap_src%.c}"
+	else
+		skip "$tap_what runs" "it did not build"
+	fi
+}
+
+# release_args TARBALL SCRATCHDIR: the arguments of a check of the
+# release; sets $tarball (absolute) and $scratch (made anew, empty).
+release_args() {
+	[ $# -eq 2 ] || bail_out "usage: $0 TARBALL SCRATCHDIR"
+	case $1 in /*) tarball=$1 ;; *) tarball=$PWD/$1 ;; esac
+	[ -f "$tarball" ] || bail_out "no $tarball: run make dist first"
+	scratch=$2
+	rm -rf "$scratch"
+	mkdir -p "$scratch" || bail_out "cannot make $scratch"
+}
+
 # stage_install NAME: make install into a new staging directory, removed
 # at exit; sets $stage (the directory, named after NAME) and $root (the
 # DESTDIR), or bails out showing the install's log.
