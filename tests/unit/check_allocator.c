@@ -630,7 +630,10 @@ START_TEST(test_set_allocator_refuses_getters_hooks_with_foreign_ctx)
 	ck_assert_int_eq(evmm_set_allocator(&alone), -1);
 	ck_assert_int_eq(errno, EINVAL);
 	ck_assert(unchanged(&before));
-	/* What the getter reported is still taken back as it is. */
+	/* What the getter reported is still taken back, as a wrapper of
+	 * what is installed: the C library may have made blocks already,
+	 * when the tests run in one process (CK_FORK=no). */
+	before.flags = EVMM_ALLOCATOR_WRAPS;
 	ck_assert_int_eq(evmm_set_allocator(&before), 0);
 	ck_assert(unchanged(&before));
 	event_mm_free_(event_mm_malloc_(8));
