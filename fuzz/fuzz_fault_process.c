@@ -41,10 +41,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void
 take_key(void)
 {
-	static char dir[] = "/tmp/evmm-fuzz-process.XXXXXX";
+	/* In $TMPDIR, which fuzz/run.sh points into its work directory. */
+	static char dir[512];
 	char *saved = program_invocation_short_name;
 	int rc;
 
+	snprintf(dir, sizeof(dir), "%s/evmm-fuzz-process.XXXXXX",
+	    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
 	EXPECT(mkdtemp(dir) != NULL, "mkdtemp %s", dir);
 	program_invocation_short_name = (char *)"victim";
 	rc = evmm_report_open_(dir);

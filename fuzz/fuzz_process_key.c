@@ -27,13 +27,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #if defined(EVMM_REPORT_DIRECTORIES_) && \
     defined(HAVE_DECL_PROGRAM_INVOCATION_SHORT_NAME) && \
     HAVE_DECL_PROGRAM_INVOCATION_SHORT_NAME
-static char dir[] = "/tmp/evmm-fuzz-key.XXXXXX";
+/* Made in $TMPDIR, which fuzz/run.sh points into its work directory. */
+static char dir[512];
 
 /* Back to no report, and the directory emptied of what was made. */
 static void
 reset(const char *taken_name, unsigned taken, const char *made)
 {
-	char path[512];
+	char path[1024];
 	unsigned i;
 
 	if (report_fd >= 0)
@@ -100,7 +101,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int made_dir;
 	char name[REF_KEY_NAME_MAX + 1], want[REF_KEY_MAX + 1];
-	char path[512], key[EVMM_PROCESS_KEY_MAX + 1];
+	char path[1024], key[EVMM_PROCESS_KEY_MAX + 1];
 	char *program, *saved_name = program_invocation_short_name;
 	const char *end;
 	unsigned taken, i;
@@ -110,6 +111,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	if (!made_dir) {
+		snprintf(dir, sizeof(dir), "%s/evmm-fuzz-key.XXXXXX",
+		    getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
 		EXPECT(mkdtemp(dir) != NULL, "mkdtemp %s", dir);
 		made_dir = 1;
 	}

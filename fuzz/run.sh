@@ -94,8 +94,10 @@ fuzz() {
 		sed 's/^/# /' "$work/$name.build.log" | tail -n 30
 		return
 	fi
-	rm -rf "$work/corpus-$name" "$work/$name"-*
-	mkdir -p "$work/corpus-$name"
+	rm -rf "$work/corpus-$name" "$work/$name"-* "$work/tmp-$name"
+	mkdir -p "$work/corpus-$name" "$work/tmp-$name"
+	# The targets that make report directories make them there.
+	TMPDIR=$work/tmp-$name \
 	ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	"$prog" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
