@@ -12,10 +12,13 @@
  *  - evmm_text_u64_ and evmm_text_hex_ print what snprintf's %PRIu64 and
  *    0x%PRIx64 print, as much of it as fits;
  *  - evmm_text_escaped_ never writes outside the buffer nor past its
- *    length; its output has no byte below 0x20 and no 0x7f, and reads
- *    back to the string; when it does not fit it is cut between escapes,
- *    at the last one that leaves EVMM_TEXT_TAIL bytes free, and marked
- *    with "...", so the text that ends the line still fits;
+ *    length; its output has no byte below 0x20, no 0x7f, no C1 control
+ *    (raw or UTF-8) and is valid UTF-8, and reads back to the string;
+ *    valid UTF-8 characters from U+00A0 up are kept, everything else
+ *    outside printable ASCII is escaped byte by byte; when it does not
+ *    fit it is cut between characters, at the last one that leaves
+ *    EVMM_TEXT_TAIL bytes free, and marked with "...", so the text that
+ *    ends the line still fits;
  *  - a report (key lines, then first_injected_caller made by
  *    evmm_text_call_site_ from the fuzzed names) is one "key=value"
  *    line per key of lib/report-keys.h, each ended by a newline, and its
@@ -58,15 +61,59 @@ static const char *const keys[] = {
 
 static const char digits[] = "0123456789abcdef";
 
-/* One character as the escaping writes it; returns its length. */
+/* The length of the UTF-8 character at s that a terminal shows as
+ * text, or 0: decoded to its code point, which must need exactly that
+ * many bytes (no overlong form), be no surrogate, at most U+10FFFF and
+ * not a control (below U+00A0). */
 static size_t
-ref_escape_char(unsigned char c, char out[4])
+ref_utf8_text(const unsigned char *s)
 {
+	static const uint32_t least[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t len, i;
+	uint32_t cp;
+
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;	/* also the NUL at the end */
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < least[len] || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    cp > 0x10ffff || cp < 0xa0)
+		return 0;
+	return len;
+}
+
+/* The character at s as the escaping writes it into out: its length
+ * there; *used set to how many bytes of s it stands for. */
+static size_t
+ref_escape_char(const char *s, char out[4], size_t *used)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t len = ref_utf8_text((const unsigned char *)s);
+
+	*used = 1;
+	if (len > 0) {
+		memcpy(out, s, len);
+		*used = len;
+		return len;
+	}
 	if (c == '\\') {
 		memcpy(out, "\\\\", 2);
 		return 2;
 	}
-	if (c <= 0x1f || c == 0x7f) {
+	if (c <= 0x1f || c >= 0x7f) {
 		out[0] = '\\';
 		out[1] = 'x';
 		out[2] = digits[c / 16];
@@ -113,10 +160,10 @@ static void
 ref_escaped(struct ref_text *r, const char *s, size_t *used, size_t *end)
 {
 	char e[4];
-	size_t i, n;
+	size_t i, n, step;
 
-	for (i = 0; s[i] != '\0'; i++) {
-		n = ref_escape_char((unsigned char)s[i], e);
+	for (i = 0; s[i] != '\0'; i += step) {
+		n = ref_escape_char(s + i, e, &step);
 		if (r->len + n > ESCAPE_LIMIT)
 			break;
 		ref_append(r, e, n);
@@ -128,16 +175,31 @@ ref_escaped(struct ref_text *r, const char *s, size_t *used, size_t *end)
 }
 
 /* Decodes escaped text p[0..n): the bytes into out (room for n), their
- * count into *outlen; 0 if it holds a raw control byte, a backslash that
- * starts no escape or half of one. */
+ * count into *outlen; 0 if it holds a raw control byte, a byte of
+ * something that is not UTF-8 text, a backslash that starts no escape or
+ * half of one. */
 static int
 ref_unescape(const char *p, size_t n, char *out, size_t *outlen)
 {
-	size_t i = 0, o = 0;
+	size_t i = 0, o = 0, len;
+	char copy[5] = { 0 };
 
 	while (i < n) {
 		unsigned char c = (unsigned char)p[i];
 
+		if (c >= 0x80) {
+			/* p[n] need not be the end: look at a copy */
+			len = n - i < 4 ? n - i : 4;
+			memcpy(copy, p + i, len);
+			copy[len] = '\0';
+			len = ref_utf8_text((const unsigned char *)copy);
+			if (len == 0)
+				return 0;
+			memcpy(out + o, p + i, len);
+			o += len;
+			i += len;
+			continue;
+		}
 		if (c < 0x20 || c == 0x7f)
 			return 0;
 		if (c != '\\') {
@@ -250,6 +312,14 @@ check_escaped(size_t fill, const char *s, size_t tail)
 		unsigned char c = (unsigned char)text->buf[i];
 
 		EXPECT(c >= 0x20 && c != 0x7f, "raw byte 0x%02x at %zu", c, i);
+		if (c >= 0x80) {
+			size_t len = ref_utf8_text(
+			    (const unsigned char *)text->buf + i);
+
+			EXPECT(len > 0 && i + len <= text->len,
+			    "raw byte 0x%02x at %zu is not UTF-8 text", c, i);
+			i += len - 1;
+		}
 	}
 	reads_back("the string", text->buf + fill, esc_end - fill, s, used,
 	    s[used] != '\0');

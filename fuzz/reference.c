@@ -169,6 +169,50 @@ ref_switch(const char *value)
 	return -1;
 }
 
+int
+ref_count(const char *value, uint64_t *out)
+{
+	return value != NULL && number(value, strlen(value), out);
+}
+
+/* The bytes a key's NAME keeps, from evmm_fault_set(3). */
+static const char key_name_bytes[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-";
+
+void
+ref_key_name(const char *program, char out[REF_KEY_NAME_MAX + 1])
+{
+	size_t len, i;
+
+	if (program == NULL || program[0] == '\0')
+		program = "process";
+	len = strlen(program);
+	if (len > REF_KEY_NAME_MAX)
+		len = REF_KEY_NAME_MAX;
+	for (i = 0; i < len; i++)
+		out[i] = strchr(key_name_bytes, program[i]) != NULL ?
+		    program[i] : '_';
+	out[len] = '\0';
+}
+
+int
+ref_child_key(const char *parent, unsigned long m, char *out, size_t size)
+{
+	int n = snprintf(out, size, "%s.%lu", parent, m);
+
+	return n > 0 && (size_t)n <= REF_KEY_MAX && (size_t)n < size;
+}
+
+int
+ref_process_fails(const char *aim, const char *key)
+{
+	if (aim == NULL || aim[0] == '\0')
+		return 1;		/* unset: every process */
+	if (strlen(aim) > REF_KEY_MAX)
+		return 0;		/* refused: none */
+	return key != NULL && strcmp(aim, key) == 0;
+}
+
 const char *ref_input;
 
 void

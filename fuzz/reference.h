@@ -2,8 +2,9 @@
  * Copyright (c) 2026 The libevmm authors.  See COPYING (BSD 3-clause).
  */
 /*
- * The fuzz targets' oracle: the grammars of EVMM_FAULT and EVMM_STATS
- * written a second time, apart from lib/parse.c and deliberately plainer
+ * The fuzz targets' oracle: the grammars of EVMM_FAULT, EVMM_STATS,
+ * EVMM_SITES and EVMM_FAULT_PROCESS, and the process keys, written a
+ * second time, apart from lib/parse.c and deliberately plainer
  * (split at the separators, then check each piece), from the words of
  * evmm_fault_set(3) and libevmm(3).  Where the two disagree, one of them
  * is wrong.
@@ -32,6 +33,28 @@ int ref_fails(const struct ref_spec *spec, uint64_t n);
 
 /* EVMM_STATS: 1 on, 0 off (unset, empty or "0"), -1 not a switch. */
 int ref_switch(const char *value);
+
+/* EVMM_SITES: 1 and *out set for a decimal number below 2^64 (digits
+ * only), else 0. */
+int ref_count(const char *value, uint64_t *out);
+
+/* Process keys, from evmm_fault_set(3): a NAME of at most 48 bytes, a
+ * whole key of at most 200. */
+#define REF_KEY_NAME_MAX 48
+#define REF_KEY_MAX 200
+
+/* A program's name as a key's NAME: its first 48 bytes, each outside
+ * [A-Za-z0-9._-] made '_'; "process" for no name. */
+void ref_key_name(const char *program, char out[REF_KEY_NAME_MAX + 1]);
+
+/* The key of the M-th child made by fork() of the process keyed parent,
+ * "PARENT.M", into out; 0 if it would be longer than a key may be. */
+int ref_child_key(const char *parent, unsigned long m, char *out,
+    size_t size);
+
+/* Whether EVMM_FAULT fails the process keyed key (NULL: none) when
+ * EVMM_FAULT_PROCESS is aim (NULL: unset). */
+int ref_process_fails(const char *aim, const char *key);
 
 /* Writes s to stderr with every byte outside printable ASCII escaped,
  * for the message before an oracle aborts. */

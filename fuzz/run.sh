@@ -15,9 +15,12 @@
 # clang's libFuzzer runtime the whole run is skipped, with the reason.
 #
 # EVMM_FUZZ_SECONDS (default 60) sets the time: fault_spec and fault_set
-# get four fifths of it each, report (the EVMM_REPORT file's text) two
-# fifths and stats_switch, a three-way switch, one fifth; 132 s in all
-# by default.  FUZZ_CC names the compiler (default clang).
+# get three fifths of it each, report (the EVMM_REPORT file's text) two
+# fifths, process_key (EVMM_REPORT=DIRECTORY's keys) and stats_switch, a
+# three-way switch, one fifth each, sites (EVMM_SITES, a number) and
+# fault_process (EVMM_FAULT_PROCESS, compared with one key) a tenth
+# each; 132 s in all by default.  FUZZ_CC names the compiler (default
+# clang).
 
 set -u
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
@@ -67,7 +70,7 @@ if ! "$cc" $san -o "$probe" "$probe.c" >"$probe.log" 2>&1; then
 	exit 0
 fi
 
-echo "1..4"
+echo "1..7"
 n=0
 
 # fuzz NAME SECONDS CORPUS [DICTIONARY] -- SOURCES...: build, run, report.
@@ -91,8 +94,10 @@ fuzz() {
 		sed 's/^/# /' "$work/$name.build.log" | tail -n 30
 		return
 	fi
-	rm -rf "$work/corpus-$name" "$work/$name"-*
-	mkdir -p "$work/corpus-$name"
+	rm -rf "$work/corpus-$name" "$work/$name"-* "$work/tmp-$name"
+	mkdir -p "$work/corpus-$name" "$work/tmp-$name"
+	# The targets that make report directories make them there.
+	TMPDIR=$work/tmp-$name \
 	ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	"$prog" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
@@ -113,13 +118,13 @@ fuzz() {
 
 fz=$srcdir/fuzz
 lib=$srcdir/lib
-# fuzz_fault_set calls the API, so it takes the whole library (the
-# sources of lib/local.mk's default variant); the others, the pure parts
-# they test.
-fuzz fault_spec $(( seconds * 4 / 5 )) "$fz/corpus/fault_spec" \
+# fuzz_fault_set and fuzz_fault_process call the API, so they take the
+# whole library (the sources of lib/local.mk's default variant); the
+# others, the parts they test.
+fuzz fault_spec $(( (seconds * 3 + 4) / 5 )) "$fz/corpus/fault_spec" \
     "$fz/fault_spec.dict" -- \
     "$fz/fuzz_fault_spec.c" "$fz/reference.c" "$lib/parse.c"
-fuzz fault_set $(( seconds * 4 / 5 )) "$fz/corpus/fault_spec" \
+fuzz fault_set $(( (seconds * 3 + 4) / 5 )) "$fz/corpus/fault_spec" \
     "$fz/fault_spec.dict" -- \
     "$fz/fuzz_fault_set.c" "$fz/reference.c" "$lib/version.c" \
     "$lib/mm.c" "$lib/parse.c" "$lib/text.c" "$lib/report.c" \
@@ -131,3 +136,16 @@ fuzz report $(( (seconds * 2 + 4) / 5 )) "$fz/corpus/report" \
     "$fz/fuzz_report.c" "$fz/reference.c" "$lib/text.c"
 fuzz stats_switch $(( (seconds + 4) / 5 )) "$fz/corpus/stats_switch" -- \
     "$fz/fuzz_stats_switch.c" "$fz/reference.c" "$lib/parse.c"
+fuzz sites $(( (seconds + 9) / 10 )) "$fz/corpus/sites" -- \
+    "$fz/fuzz_sites.c" "$fz/reference.c" "$lib/parse.c" "$lib/sites.c"
+# fuzz_process_key includes lib/report.c, to reach its key builder.
+fuzz process_key $(( (seconds + 4) / 5 )) "$fz/corpus/process_key" \
+    "$fz/process.dict" -- \
+    "$fz/fuzz_process_key.c" "$fz/reference.c" "$lib/text.c"
+fuzz fault_process $(( (seconds + 9) / 10 )) "$fz/corpus/fault_process" \
+    "$fz/process.dict" -- \
+    "$fz/fuzz_fault_process.c" "$fz/reference.c" "$lib/version.c" \
+    "$lib/mm.c" "$lib/parse.c" "$lib/text.c" "$lib/report.c" \
+    "$lib/summary.c" "$lib/crash.c" "$lib/sites.c" "$lib/stats.c" \
+    "$lib/fault.c" "$lib/snapshot.c" "$lib/front.c" "$lib/env.c" \
+    "$lib/init.c"

@@ -31,12 +31,16 @@ struct evmm_text {
 #define EVMM_TEXT_TAIL 512
 
 void evmm_text_str_(struct evmm_text *t, const char *s);
-/* s, with control characters and backslashes as \xHH and \\, so that a
- * file name (which the caller may choose) cannot end a line or drive a
- * terminal.  A string that would leave less than EVMM_TEXT_TAIL bytes
- * free is cut before the first character that would, never inside an
- * escape, and "..." marks the cut: the message or report line it is in
- * still ends, with its newline. */
+/* s, with backslashes as \\ and every byte a terminal could act on as
+ * \xhh: the C0 controls, DEL, the C1 controls (bytes 0x80 to 0x9f, and
+ * their UTF-8 forms 0xc2 0x80 to 0xc2 0x9f), and each byte of what is
+ * not valid UTF-8.  Valid UTF-8 characters from U+00A0 up are kept as
+ * they are.  So a file name (which the caller may choose) cannot end a
+ * line or drive a terminal.  A string that would leave less than
+ * EVMM_TEXT_TAIL bytes free is cut before the first character that
+ * would, never inside an escape or a multibyte character, and "..."
+ * marks the cut: the message or report line it is in still ends, with
+ * its newline. */
 void evmm_text_escaped_(struct evmm_text *t, const char *s);
 void evmm_text_u64_(struct evmm_text *t, uint64_t n);
 void evmm_text_hex_(struct evmm_text *t, uint64_t n);

@@ -38,19 +38,65 @@ evmm_text_str_(struct evmm_text *t, const char *s)
 
 static const char hex_digits[] = "0123456789abcdef";
 
-/* s escaped, cut with "..." before the text would pass limit bytes. */
+/* How many bytes from s make one valid UTF-8 character of U+00A0 or
+ * above (printable text, kept as it is), or 0.  The two-byte encodings
+ * of U+0080 to U+009F are the C1 controls again, which a terminal acts
+ * on; overlong forms, surrogates, values above U+10FFFF and sequences
+ * cut short (by the NUL that ends s, too) are not UTF-8 at all.
+ * Following RFC 3629's table of well-formed sequences. */
+static size_t
+utf8_printable(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (s[0] == 0xc2)
+		lo = 0xa0;		/* U+0080..U+009F: C1 controls */
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;	/* ASCII, a continuation byte, C0, C1, F5.. */
+	if (s[0] == 0xe0)
+		lo = 0xa0;		/* overlong below U+0800 */
+	else if (s[0] == 0xed)
+		hi = 0x9f;		/* surrogates U+D800..U+DFFF */
+	else if (s[0] == 0xf0)
+		lo = 0x90;		/* overlong below U+10000 */
+	else if (s[0] == 0xf4)
+		hi = 0x8f;		/* above U+10FFFF */
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/* s escaped, cut with "..." before the text would pass limit bytes.
+ * A character is written whole or not at all, so a cut never splits an
+ * escape or a multibyte character. */
 static void
 escaped_upto(struct evmm_text *t, const char *s, size_t limit)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	char e[4];
+	const char *out;
 	unsigned char c;
 	size_t n;
 
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
+	while (*u != '\0') {
+		c = *u;
+		out = e;
 		n = 1;
 		e[0] = (char)c;
-		if (c < 0x20 || c == 0x7f) {
+		if (c >= 0x80 && (n = utf8_printable(u)) > 0) {
+			out = (const char *)u;
+		} else if (c < 0x20 || c >= 0x7f) {
+			/* C0, DEL, C1 and any byte of what is not UTF-8 */
 			e[0] = '\\';
 			e[1] = 'x';
 			e[2] = hex_digits[c >> 4];
@@ -64,7 +110,8 @@ escaped_upto(struct evmm_text *t, const char *s, size_t limit)
 			evmm_text_str_(t, "...");
 			return;
 		}
-		put(t, e, n);
+		put(t, out, n);
+		u += out == e ? 1 : n;
 	}
 }
 

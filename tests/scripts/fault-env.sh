@@ -223,6 +223,38 @@ else
 	    "the file system refuses new lines in names"
 fi
 
+# Bytes a terminal acts on beyond the C0 controls: the 8-bit controls
+# (0x9b is CSI), their UTF-8 form (0xc2 0x9b), and bytes that are not
+# UTF-8 (0xff, a surrogate).  A valid character (e-acute) is kept.
+odd=$(printf 'fault_env\233[31m\302\233\377\355\240\200\303\251')
+odd_esc='fault_env\x9b[31m\xc2\x9b\xff\xed\xa0\x80'$(printf '\303\251')
+# terminal_safe FILE: valid UTF-8 with no C1 control in it.
+terminal_safe() {
+	iconv -f UTF-8 -t UTF-8 <"$1" >/dev/null 2>&1 &&
+	    ! LC_ALL=C grep -q "$(printf '\302[\200-\237]')" "$1"
+}
+if ! command -v iconv >/dev/null 2>&1; then
+	skip "C1 controls and invalid UTF-8 in argv[0] are escaped" \
+	    "no iconv to check UTF-8"
+	skip "C1 controls and invalid UTF-8 in messages are escaped" \
+	    "no iconv to check UTF-8"
+elif ln -s "$prog_abs" "$tmp/$odd" 2>/dev/null; then
+	EVMM_REPORT="$tmp/c1" EVMM_FAULT=nth=1 "$tmp/$odd" >/dev/null 2>&1
+	LC_ALL=C sed 's/^/# report: /' "$tmp/c1"
+	ok_if "C1 controls and invalid UTF-8 in argv[0] are escaped" \
+	    eval 'terminal_safe "$tmp/c1" &&
+	    LC_ALL=C grep -q -F "=$tmp/$odd_esc+0x" "$tmp/c1"'
+	run EVMM_FAULT="nth=1$odd"
+	ok_if "C1 controls and invalid UTF-8 in messages are escaped" \
+	    eval 'terminal_safe "$tmp/err" &&
+	    LC_ALL=C grep -q -F "EVMM_FAULT=\"nth=1$odd_esc\" refused" "$tmp/err"'
+else
+	skip "C1 controls and invalid UTF-8 in argv[0] are escaped" \
+	    "the file system refuses such names"
+	skip "C1 controls and invalid UTF-8 in messages are escaped" \
+	    "the file system refuses such names"
+fi
+
 # --- EVMM_REPORT naming a directory: a report per process -----------------
 
 mkdir "$tmp/dir"
