@@ -22,8 +22,8 @@
 # and the default variant once more with gcc and ThreadSanitizer;
 #   fuzz       the libFuzzer targets in fuzz/ (fuzz/run.sh), built with
 #              clang, ASan and UBSan from the clang build's configuration,
-#              each run for a bounded time, about 2.5 minutes in all
-#              (skipped without clang's fuzzer runtime);
+#              each run for a bounded time, 132 s in all (fuzz/run.sh
+#              --budget; skipped without clang's fuzzer runtime);
 # then, across variants:
 #   side-by-side  both gcc builds installed into one staged prefix
 #                 (tests/release/side-by-side.sh)

@@ -24,14 +24,56 @@
 
 set -u
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
+seconds=${EVMM_FUZZ_SECONDS:-60}
+fz=$srcdir/fuzz
+lib=$srcdir/lib
+
+# targets: each target, as "fuzz NAME SECONDS CORPUS [DICTIONARY] --
+# SOURCES...".  fuzz_fault_set and fuzz_fault_process call the API, so
+# they take the whole library (the sources of lib/local.mk's default
+# variant); the others, the parts they test.
+targets() {
+	fuzz fault_spec $(( (seconds * 3 + 4) / 5 )) "$fz/corpus/fault_spec" \
+	    "$fz/fault_spec.dict" -- \
+	    "$fz/fuzz_fault_spec.c" "$fz/reference.c" "$lib/parse.c"
+	fuzz fault_set $(( (seconds * 3 + 4) / 5 )) "$fz/corpus/fault_spec" \
+	    "$fz/fault_spec.dict" -- \
+	    "$fz/fuzz_fault_set.c" "$fz/reference.c" $library
+	fuzz report $(( (seconds * 2 + 4) / 5 )) "$fz/corpus/report" \
+	    "$fz/report.dict" -- \
+	    "$fz/fuzz_report.c" "$fz/reference.c" "$lib/text.c"
+	fuzz stats_switch $(( (seconds + 4) / 5 )) "$fz/corpus/stats_switch" -- \
+	    "$fz/fuzz_stats_switch.c" "$fz/reference.c" "$lib/parse.c"
+	fuzz sites $(( (seconds + 9) / 10 )) "$fz/corpus/sites" -- \
+	    "$fz/fuzz_sites.c" "$fz/reference.c" "$lib/parse.c" "$lib/sites.c"
+	# fuzz_process_key includes lib/report.c, to reach its key builder.
+	fuzz process_key $(( (seconds + 4) / 5 )) "$fz/corpus/process_key" \
+	    "$fz/process.dict" -- \
+	    "$fz/fuzz_process_key.c" "$fz/reference.c" "$lib/text.c"
+	fuzz fault_process $(( (seconds + 9) / 10 )) "$fz/corpus/fault_process" \
+	    "$fz/process.dict" -- \
+	    "$fz/fuzz_fault_process.c" "$fz/reference.c" $library
+}
+# The whole library's sources (no paths with spaces: split on purpose).
+library=$(for f in version mm parse text report summary crash sites stats \
+    fault snapshot front env init; do printf '%s ' "$lib/$f.c"; done)
+
+# --budget: the seconds the targets are given in all, and nothing run;
+# tests/scripts/durations.sh holds the documents to it.
+if [ "${1:-}" = --budget ]; then
+	total=0
+	fuzz() { total=$((total + $2)); }
+	targets
+	echo "$total"
+	exit 0
+fi
 if [ $# -ne 2 ]; then
-	echo "usage: $0 BUILDDIR WORKDIR" >&2
+	echo "usage: $0 BUILDDIR WORKDIR | --budget" >&2
 	exit 2
 fi
 builddir=$(cd "$1" && pwd) || exit 2
 work=$2
 cc=${FUZZ_CC:-clang}
-seconds=${EVMM_FUZZ_SECONDS:-60}
 mkdir -p "$work" && work=$(cd "$work" && pwd) || exit 2
 
 # The library must not read the fuzzer's environment.
@@ -116,36 +158,4 @@ fuzz() {
 	fi
 }
 
-fz=$srcdir/fuzz
-lib=$srcdir/lib
-# fuzz_fault_set and fuzz_fault_process call the API, so they take the
-# whole library (the sources of lib/local.mk's default variant); the
-# others, the parts they test.
-fuzz fault_spec $(( (seconds * 3 + 4) / 5 )) "$fz/corpus/fault_spec" \
-    "$fz/fault_spec.dict" -- \
-    "$fz/fuzz_fault_spec.c" "$fz/reference.c" "$lib/parse.c"
-fuzz fault_set $(( (seconds * 3 + 4) / 5 )) "$fz/corpus/fault_spec" \
-    "$fz/fault_spec.dict" -- \
-    "$fz/fuzz_fault_set.c" "$fz/reference.c" "$lib/version.c" \
-    "$lib/mm.c" "$lib/parse.c" "$lib/text.c" "$lib/report.c" \
-    "$lib/summary.c" "$lib/crash.c" "$lib/sites.c" "$lib/stats.c" \
-    "$lib/fault.c" "$lib/snapshot.c" "$lib/front.c" "$lib/env.c" \
-    "$lib/init.c"
-fuzz report $(( (seconds * 2 + 4) / 5 )) "$fz/corpus/report" \
-    "$fz/report.dict" -- \
-    "$fz/fuzz_report.c" "$fz/reference.c" "$lib/text.c"
-fuzz stats_switch $(( (seconds + 4) / 5 )) "$fz/corpus/stats_switch" -- \
-    "$fz/fuzz_stats_switch.c" "$fz/reference.c" "$lib/parse.c"
-fuzz sites $(( (seconds + 9) / 10 )) "$fz/corpus/sites" -- \
-    "$fz/fuzz_sites.c" "$fz/reference.c" "$lib/parse.c" "$lib/sites.c"
-# fuzz_process_key includes lib/report.c, to reach its key builder.
-fuzz process_key $(( (seconds + 4) / 5 )) "$fz/corpus/process_key" \
-    "$fz/process.dict" -- \
-    "$fz/fuzz_process_key.c" "$fz/reference.c" "$lib/text.c"
-fuzz fault_process $(( (seconds + 9) / 10 )) "$fz/corpus/fault_process" \
-    "$fz/process.dict" -- \
-    "$fz/fuzz_fault_process.c" "$fz/reference.c" "$lib/version.c" \
-    "$lib/mm.c" "$lib/parse.c" "$lib/text.c" "$lib/report.c" \
-    "$lib/summary.c" "$lib/crash.c" "$lib/sites.c" "$lib/stats.c" \
-    "$lib/fault.c" "$lib/snapshot.c" "$lib/front.c" "$lib/env.c" \
-    "$lib/init.c"
+targets

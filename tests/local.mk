@@ -103,6 +103,7 @@ tests_programs_libevent_roundtrip_LDADD = $(LIBEVENT_LIBS)
 dist_check_SCRIPTS = \
 	tests/scripts/benchmarks-md.sh \
 	tests/scripts/crash-site.sh \
+	tests/scripts/durations.sh \
 	tests/scripts/example.sh \
 	tests/scripts/fault-env.sh \
 	tests/scripts/secure-env.sh \
