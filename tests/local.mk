@@ -105,6 +105,7 @@ dist_check_SCRIPTS = \
 	tests/scripts/crash-site.sh \
 	tests/scripts/example.sh \
 	tests/scripts/fault-env.sh \
+	tests/scripts/report-files.sh \
 	tests/scripts/secure-env.sh \
 	tests/scripts/exports.sh \
 	tests/scripts/installed.sh \
