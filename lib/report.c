@@ -15,13 +15,23 @@
  * by fork() shares the descriptor, and would otherwise replace its
  * parent's report with its own.
  *
+ * The report is the caller's alone: it is created with mode 0600, and a
+ * file that belongs to another user, or has more than one link (a hard
+ * link planted in a shared directory), is refused rather than emptied.
+ *
  * When EVMM_REPORT names a directory, each process writes a file of its
  * own there instead, named by its process key: "NAME#N" for a program
- * image that loads the library (NAME its program's name, N the first
- * ordinal whose file it could create, with O_EXCL, so that the same
- * sequence of programs gets the same keys in every run), and the
+ * image that loads the library (NAME its program's name), and the
  * parent's key followed by ".M" for its M-th child made by fork(),
- * which creates its file at its first write.
+ * which creates its file at its first write.  The directory must belong
+ * to the caller and be writable by no one else, sticky or not: another
+ * user who could create names there could take the names its processes
+ * need.  N comes from the counter file ".NAME#next" in the directory,
+ * read and advanced under a lock: one open whatever the directory
+ * holds, and the same sequence of programs gets the same keys in every
+ * run.  A file already in a key's place is refused, never skipped: a
+ * skipped ordinal would shift every later key, and EVMM_FAULT_PROCESS
+ * would then fail another process than the one it names.
  */
 #include "config.h"
 
@@ -147,8 +157,36 @@ above_standard_streams(int fd)
 	return fd;
 }
 
-/* Keep fd, open on path, as the report if it is a regular file (then
- * emptied): 0, or -1 after saying why. */
+/* Whether the file or directory sb describes belongs to the caller;
+ * where the platform has no owners (Windows), everything does. */
+static int
+callers_own(const struct stat *sb)
+{
+#ifdef HAVE_GETEUID
+	return sb->st_uid == geteuid();
+#else
+	(void)sb;
+	return 1;
+#endif
+}
+
+/* Why the file sb describes is not the caller's alone to write, or NULL.
+ * Another user's file, or a hard link planted in a shared directory (to
+ * a file elsewhere, of this user or not), would receive the report. */
+static const char *
+not_callers_file(const struct stat *sb)
+{
+	if (!S_ISREG(sb->st_mode))
+		return "not a regular file";
+	if (!callers_own(sb))
+		return "it belongs to another user";
+	if (sb->st_nlink != 1)
+		return "it has more than one link (a hard link)";
+	return NULL;
+}
+
+/* Keep fd, open on path, as the report if it is the caller's regular
+ * file (then emptied): 0, or -1 after saying why. */
 static int
 adopt_report(int fd, const char *path)
 {
@@ -157,9 +195,9 @@ adopt_report(int fd, const char *path)
 
 	if (fstat(fd, &sb) != 0)
 		why = strerror(errno);
-	else if (!S_ISREG(sb.st_mode))
-		why = "not a regular file";
-	else if (ftruncate(fd, 0) != 0)
+	else
+		why = not_callers_file(&sb);
+	if (why == NULL && ftruncate(fd, 0) != 0)
 		why = strerror(errno);
 	if (why != NULL) {
 		(void)close(fd);
@@ -193,22 +231,29 @@ create_in_directory(void)
 		return -1;
 	}
 	return openat(report_dir, process_key, O_WRONLY | O_CREAT | O_EXCL |
-	    O_NOFOLLOW | O_CLOEXEC, 0644);
+	    O_NOFOLLOW | O_CLOEXEC, 0600);
 }
 
+/* "DIR/NAME" in buf, of sizeof(report_name) bytes, for messages. */
 static void
-name_report(const char *dir)
+join_path(char *buf, const char *dir, const char *name)
 {
 	struct evmm_text t;
 
 	t.len = 0;
 	evmm_text_str_(&t, dir);
 	evmm_text_str_(&t, "/");
-	evmm_text_str_(&t, process_key);
+	evmm_text_str_(&t, name);
 	if (t.len >= sizeof(report_name))
 		t.len = sizeof(report_name) - 1;
-	memcpy(report_name, t.buf, t.len);
-	report_name[t.len] = '\0';
+	memcpy(buf, t.buf, t.len);
+	buf[t.len] = '\0';
+}
+
+static void
+name_report(const char *dir)
+{
+	join_path(report_name, dir, process_key);
 }
 
 /* The program's name as a key's NAME: its bytes outside [A-Za-z0-9._-]
@@ -239,8 +284,99 @@ program_key_name(char *buf)
 	return n;
 }
 
+/* Why the directory sb describes is not the caller's alone, or NULL.
+ * The sticky bit is not enough: it keeps others from removing the
+ * caller's files, not from creating the names its processes will
+ * need. */
+static const char *
+not_callers_directory(const struct stat *sb)
+{
+	if (!callers_own(sb))
+		return "the directory belongs to another user";
+	if ((sb->st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		return "other users can write to the directory";
+	return NULL;
+}
+
+/* The ordinal N of this program image's key NAME#N, from the counter
+ * file ".NAME#next" in the directory, which holds the last N taken:
+ * read and advanced under a lock, so that programs of one name started
+ * at once take different ordinals.  N, or 0 after saying why on
+ * standard error. */
+static unsigned long
+take_ordinal(int dirfd, const char *dir, const char *name)
+{
+	char counter[EVMM_PROCESS_NAME_MAX + sizeof(".#next")];
+	char path[sizeof(report_name)];
+	struct evmm_text t;
+	struct flock lock;
+	struct stat sb;
+	const char *why = NULL;
+	unsigned long last = 0;
+	ssize_t got;
+	int fd, k;
+
+	t.len = 0;
+	evmm_text_str_(&t, ".");
+	evmm_text_str_(&t, name);
+	evmm_text_str_(&t, "#next");
+	memcpy(counter, t.buf, t.len);
+	counter[t.len] = '\0';
+	join_path(path, dir, counter);
+
+	fd = openat(dirfd, counter, O_RDWR | O_CREAT | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		report_problem(path, strerror(errno));
+		return 0;
+	}
+	memset(&lock, 0, sizeof(lock));
+	lock.l_type = F_WRLCK;
+	lock.l_whence = SEEK_SET;
+	if (fstat(fd, &sb) != 0)
+		why = strerror(errno);
+	else
+		why = not_callers_file(&sb);
+	while (why == NULL && fcntl(fd, F_SETLKW, &lock) != 0)
+		if (errno != EINTR)
+			why = strerror(errno);
+	if (why == NULL) {
+		got = pread(fd, t.buf, 24, 0);
+		if (got < 0)
+			why = strerror(errno);
+		for (k = 0; why == NULL && k < got && t.buf[k] != '\n'; k++) {
+			if (t.buf[k] < '0' || t.buf[k] > '9' ||
+			    last > EVMM_PROCESS_ORDINAL_MAX)
+				why = "not a counter of report keys";
+			else
+				last = last * 10 + (unsigned long)(t.buf[k] -
+				    '0');
+		}
+	}
+	if (why == NULL && last >= EVMM_PROCESS_ORDINAL_MAX)
+		why = "every key is taken; remove the directory's "
+		    "reports and this counter";
+	if (why == NULL) {
+		last++;
+		t.len = 0;
+		evmm_text_u64_(&t, last);
+		evmm_text_str_(&t, "\n");
+		/* Never shorter than what it replaces: N only grows. */
+		if ((got = pwrite(fd, t.buf, t.len, 0)) < 0)
+			why = strerror(errno);
+		else if ((size_t)got != t.len)
+			why = "short write";
+	}
+	(void)close(fd);	/* lets the lock go */
+	if (why != NULL) {
+		report_problem(path, why);
+		return 0;
+	}
+	return last;
+}
+
 /* EVMM_REPORT is the directory open on dirfd: take this process's key,
- * NAME#N for the first N whose file can be created. */
+ * NAME#N with N from the directory's counter, and create its file. */
 static int
 open_in_directory(int dirfd, const char *path)
 {
@@ -248,45 +384,40 @@ open_in_directory(int dirfd, const char *path)
 	struct evmm_text t;
 	unsigned long n;
 	size_t len;
-	int fd = -1;
+	const char *why;
+	int fd;
 
 	dirfd = above_standard_streams(dirfd);
-	if (fstat(dirfd, &sb) != 0) {
-		report_problem(path, strerror(errno));
+	if (fstat(dirfd, &sb) != 0)
+		why = strerror(errno);
+	else
+		why = not_callers_directory(&sb);
+	if (why != NULL) {
+		report_problem(path, why);
 		(void)close(dirfd);
 		return -1;
 	}
 	report_dir = dirfd;
 	dir_dev = sb.st_dev;
 	dir_ino = sb.st_ino;
+	dir_path = path;
 	len = program_key_name(process_key);
-	for (n = 1; n <= EVMM_PROCESS_ORDINAL_MAX; n++) {
+	n = take_ordinal(dirfd, path, process_key);
+	fd = -1;
+	if (n > 0) {
 		t.len = 0;
 		evmm_text_str_(&t, "#");
 		evmm_text_u64_(&t, n);
 		memcpy(process_key + len, t.buf, t.len);
 		process_key[len + t.len] = '\0';
+		name_report(path);
 		fd = create_in_directory();
-		if (fd >= 0 || errno != EEXIST)
-			break;
+		if (fd < 0)
+			report_problem(report_name, errno == EEXIST ?
+			    "a file of that name is in the way" :
+			    strerror(errno));
 	}
-	dir_path = path;
-	name_report(path);
 	if (fd < 0) {
-		if (errno == EEXIST) {
-			process_key[len] = '\0';
-			t.len = 0;
-			evmm_text_str_(&t, "every file from ");
-			evmm_text_escaped_(&t, process_key);
-			evmm_text_str_(&t, "#1 to #");
-			evmm_text_u64_(&t, EVMM_PROCESS_ORDINAL_MAX);
-			evmm_text_str_(&t, " is taken");
-			t.buf[t.len < sizeof(t.buf) ? t.len :
-			    sizeof(t.buf) - 1] = '\0';
-			report_problem(path, t.buf);
-		} else {
-			report_problem(report_name, strerror(errno));
-		}
 		process_key[0] = '\0';
 		(void)close(dirfd);
 		report_dir = -1;
@@ -315,7 +446,7 @@ evmm_report_open_(const char *path)
 	 * it to be one.  O_NONBLOCK: a FIFO with no reader fails at once
 	 * (ENXIO) instead of waiting for one. */
 	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC, 0644);
+	    O_CLOEXEC, 0600);
 	if (fd < 0) {
 		err = errno;
 		why = strerror(err);

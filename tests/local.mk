@@ -106,6 +106,7 @@ dist_check_SCRIPTS = \
 	tests/scripts/durations.sh \
 	tests/scripts/example.sh \
 	tests/scripts/fault-env.sh \
+	tests/scripts/report-files.sh \
 	tests/scripts/secure-env.sh \
 	tests/scripts/exports.sh \
 	tests/scripts/installed.sh \

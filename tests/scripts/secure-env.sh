@@ -59,7 +59,8 @@ as_nobody test -x "$tmp/prog" ||
 printf 'root owns this\n' >"$tmp/rootfile"
 chmod 644 "$tmp/rootfile"
 before=$(stat -c '%s %Y %y' "$tmp/rootfile")
-mkdir "$tmp/open" && chown $nobody:$nobody "$tmp/open"
+mkdir "$tmp/open" && chown $nobody:$nobody "$tmp/open" &&
+	chmod 755 "$tmp/open"
 
 # run PROG VAR=VALUE...: as user 65534, stdout in $out, stderr in $err.
 run() {
@@ -91,7 +92,9 @@ ok_if "setuid: nothing is printed (EVMM_STATS=1 included)" test -z "$err"
 
 run "$tmp/prog" EVMM_REPORT="$tmp/open/report"
 ok_if "setuid: EVMM_REPORT creates no file" test ! -e "$tmp/open/report"
-mkdir "$tmp/open/dir" && chown $nobody:$nobody "$tmp/open/dir"
+# Writable by its owner alone, as a report directory must be.
+mkdir "$tmp/open/dir" && chown $nobody:$nobody "$tmp/open/dir" &&
+	chmod 755 "$tmp/open/dir"
 run "$tmp/prog" EVMM_REPORT="$tmp/open/dir" EVMM_FAULT=every=1 \
     EVMM_FAULT_PROCESS="prog#1"
 ok_if "setuid: an EVMM_REPORT directory gets no file" \
