@@ -5,12 +5,13 @@
  * libFuzzer target: the process keys of EVMM_REPORT=DIRECTORY, built by
  * lib/report.c, which this file includes so that its key builder is
  * tested as it is, with lib/text.c linked.  The input is one byte of how
- * many of the first keys are already taken (0 to 3), a program name up
- * to a NUL byte, then one byte per generation of children made by
- * fork(), each the child's number M less one.  Oracles, from
- * evmm_fault_set(3) through reference.c: the key is NAME#N, NAME the
- * program's name made of [A-Za-z0-9._-] and cut to 48 bytes, N the
- * first ordinal whose file is free; each child's key is its parent's
+ * many processes of the name took a key before (0 to 3, which the
+ * directory's counter ".NAME#next" holds), a program name up to a NUL
+ * byte, then one byte per generation of children made by fork(), each
+ * the child's number M less one.  Oracles, from evmm_fault_set(3)
+ * through reference.c: the key is NAME#N, NAME the program's name made
+ * of [A-Za-z0-9._-] and cut to 48 bytes, N one more than the counter
+ * held; each child's key is its parent's
  * followed by ".M", and a child whose key would pass 200 bytes has none,
  * nor do its own children.  The report's file in the directory is named
  * by the key.  Needs glibc's program_invocation_short_name, which it
@@ -35,7 +36,6 @@ static void
 reset(const char *taken_name, unsigned taken, const char *made)
 {
 	char path[1024];
-	unsigned i;
 
 	if (report_fd >= 0)
 		(void)close(report_fd);
@@ -46,10 +46,9 @@ reset(const char *taken_name, unsigned taken, const char *made)
 	process_key[0] = '\0';
 	report_pending = 0;
 	forks = 0;
-	for (i = 1; i <= taken; i++) {
-		snprintf(path, sizeof(path), "%s/%s#%u", dir, taken_name, i);
-		(void)unlink(path);
-	}
+	snprintf(path, sizeof(path), "%s/.%s#next", dir, taken_name);
+	(void)unlink(path);
+	(void)taken;
 	if (made != NULL) {
 		snprintf(path, sizeof(path), "%s/%s", dir, made);
 		(void)unlink(path);
@@ -104,7 +103,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char path[1024], key[EVMM_PROCESS_KEY_MAX + 1];
 	char *program, *saved_name = program_invocation_short_name;
 	const char *end;
-	unsigned taken, i;
+	unsigned taken;
 	size_t len;
 	int fd, rc;
 
@@ -129,12 +128,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data += len < size ? len + 1 : len;
 	size -= len < size ? len + 1 : len;
 
-	/* The first `taken` keys' files are there already. */
+	/* `taken` processes of this name took their keys before. */
 	ref_key_name(program, name);
-	for (i = 1; i <= taken; i++) {
-		snprintf(path, sizeof(path), "%s/%s#%u", dir, name, i);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (taken > 0) {
+		char count[8];
+
+		snprintf(path, sizeof(path), "%s/.%s#next", dir, name);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 		EXPECT(fd >= 0, "cannot make %s", path);
+		snprintf(count, sizeof(count), "%u\n", taken);
+		EXPECT(write(fd, count, strlen(count)) ==
+		    (ssize_t)strlen(count), "cannot write %s", path);
 		(void)close(fd);
 	}
 	snprintf(want, sizeof(want), "%s#%u", name, taken + 1);
