@@ -114,7 +114,9 @@ ok_if "... it is reported at allocation 5" \
 if [ $leaks = none ]; then
 	skip "a leak is reported at allocation 4" "no valgrind, no ASan"
 else
-	torture -j 2 --leak-check=$leaks -- "$t/torture_victim_leaky"
+	# valgrind's start alone can pass the default 10 s on a loaded
+	# machine: these runs are not about hangs.
+	torture -j 2 --timeout=60 --leak-check=$leaks -- "$t/torture_victim_leaky"
 	ok_if "a leak fails the run with --leak-check=$leaks (exit 1)" \
 	    test "$status" -eq 1
 	ok_if "... it is reported at allocation 4" \
@@ -153,7 +155,7 @@ ok_if "... and the listed one's rare site found" \
 
 # Our own programs must pass.
 for prog in "$top_builddir/examples/counting" "$t/fault_env"; do
-	torture -j 2 --leak-check=$leaks -- "$prog"
+	torture -j 2 --timeout=60 --leak-check=$leaks -- "$prog"
 	ok_if "${prog##*/} survives every failed allocation" \
 	    test "$status" -eq 0
 done
