@@ -213,6 +213,17 @@ adopt_report(int fd, const char *path)
 }
 
 #ifdef EVMM_REPORT_DIRECTORIES_
+/* Copy @p s to @p buf at @p at, cut to leave room for the NUL that ends
+ * it (@p size > 0): where the string now ends. */
+static size_t
+append_cut(char *buf, size_t size, size_t at, const char *s)
+{
+	while (*s != '\0' && at < size - 1)
+		buf[at++] = *s++;
+	buf[at] = '\0';
+	return at;
+}
+
 /* Create this process's file in the directory, named by its key, which
  * must not exist: O_EXCL, so that nothing already there (a file, a
  * symbolic link) is followed, opened or emptied.  The file descriptor,
@@ -234,20 +245,18 @@ create_in_directory(void)
 	    O_NOFOLLOW | O_CLOEXEC, 0600);
 }
 
-/* "DIR/NAME" in buf, of sizeof(report_name) bytes, for messages. */
+/* "DIR/NAME" in buf, of sizeof(report_name) bytes, cut to fit.  Built
+ * in place, with no buffer on the stack: name_report() runs in the child
+ * of fork(), whose stack may be a small thread's
+ * (evmm_report_forked_()). */
 static void
 join_path(char *buf, const char *dir, const char *name)
 {
-	struct evmm_text t;
+	size_t n = 0;
 
-	t.len = 0;
-	evmm_text_str_(&t, dir);
-	evmm_text_str_(&t, "/");
-	evmm_text_str_(&t, name);
-	if (t.len >= sizeof(report_name))
-		t.len = sizeof(report_name) - 1;
-	memcpy(buf, t.buf, t.len);
-	buf[t.len] = '\0';
+	n = append_cut(buf, sizeof(report_name), n, dir);
+	n = append_cut(buf, sizeof(report_name), n, "/");
+	(void)append_cut(buf, sizeof(report_name), n, name);
 }
 
 static void
@@ -483,11 +492,19 @@ evmm_report_forking_(void)
 	forks++;
 }
 
+/* Runs in the child's fork handler, on the stack of whichever thread
+ * called fork(), which may be small: no struct evmm_text here, nor in
+ * what it calls. */
 void
 evmm_report_forked_(void)
 {
-	struct evmm_text t;
-	size_t len = strlen(process_key);
+	static const char too_deep[] = "libevmm: EVMM_REPORT: the process "
+	    "key of a child made by fork() this deep would be too long; "
+	    "this child writes no report\n";
+	char digits[24];
+	size_t len = strlen(process_key), i = sizeof(digits);
+	unsigned long n = forks;
+	int err;
 
 	/* The child has one thread: a writer the fork cut is gone. */
 	report_busy = 0;
@@ -498,22 +515,23 @@ evmm_report_forked_(void)
 	report_fd = -1;
 	report_pid = current_pid();
 	report_failed = 0;
-	t.len = 0;
-	evmm_text_str_(&t, ".");
-	evmm_text_u64_(&t, forks);
 	forks = 0;
-	if (len + t.len > EVMM_PROCESS_KEY_MAX) {
+	/* ".M", M the parent's forks so far, written backwards. */
+	do {
+		digits[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n != 0);
+	digits[--i] = '.';
+	if (len + sizeof(digits) - i > EVMM_PROCESS_KEY_MAX) {
 		process_key[0] = '\0';
 		report_pending = 0;
-		t.len = 0;
-		evmm_text_str_(&t, "libevmm: EVMM_REPORT: the process key of "
-		    "a child made by fork() this deep would be too long; "
-		    "this child writes no report\n");
-		evmm_text_stderr_(&t);
+		err = errno;
+		(void)evmm_write_all_(2, too_deep, sizeof(too_deep) - 1);
+		errno = err;
 		return;
 	}
-	memcpy(process_key + len, t.buf, t.len);
-	process_key[len + t.len] = '\0';
+	memcpy(process_key + len, digits + i, sizeof(digits) - i);
+	process_key[len + sizeof(digits) - i] = '\0';
 #ifdef EVMM_REPORT_DIRECTORIES_
 	name_report(dir_path);
 #endif

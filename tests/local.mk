@@ -88,6 +88,23 @@ tests_programs_sites_victim_SOURCES = tests/programs/sites_victim.c
 tests_programs_sites_victim_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
 tests_programs_sites_victim_LDADD = $(evmm_la) $(PTHREAD_LIBS)
 
+# fork() from a thread with a small, nearly full stack: linked with
+# libevmm, and alone, to measure what fork() needs without it.
+if HAVE_PROCESSES
+if HAVE_PTHREAD
+check_PROGRAMS += tests/programs/fork_small_stack \
+	tests/programs/fork_small_stack_alone
+endif
+endif
+tests_programs_fork_small_stack_SOURCES = tests/programs/fork_small_stack.c
+tests_programs_fork_small_stack_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
+tests_programs_fork_small_stack_LDADD = $(evmm_la) $(PTHREAD_LIBS)
+tests_programs_fork_small_stack_alone_SOURCES = \
+	tests/programs/fork_small_stack.c
+tests_programs_fork_small_stack_alone_CPPFLAGS = $(AM_CPPFLAGS) -DWITHOUT_EVMM
+tests_programs_fork_small_stack_alone_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
+tests_programs_fork_small_stack_alone_LDADD = $(PTHREAD_LIBS)
+
 # A libevent program of our own, which does not link libevmm: libevent
 # reaches it through evmm-torture --preload.  It is compiled without our
 # include directories, whose event2/ would hide libevent's headers.
@@ -106,6 +123,7 @@ dist_check_SCRIPTS = \
 	tests/scripts/durations.sh \
 	tests/scripts/example.sh \
 	tests/scripts/fault-env.sh \
+	tests/scripts/fork-small-stack.sh \
 	tests/scripts/report-files.sh \
 	tests/scripts/secure-env.sh \
 	tests/scripts/exports.sh \
