@@ -22,6 +22,7 @@ evmm_sources += \
 	lib/fault.c lib/fault-internal.h \
 	lib/snapshot.c lib/snapshot-internal.h \
 	lib/front.c lib/front-internal.h \
+	lib/reach.c lib/reach-internal.h \
 	lib/env.c lib/env-internal.h \
 	lib/init.c lib/init-internal.h
 endif
