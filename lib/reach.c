@@ -20,11 +20,11 @@
 #include "reach-internal.h"
 #include "text-internal.h"
 
-/* Set by the first message, so that there is one per process. */
-static int warned;
-
 #if defined(HAVE_DLSYM) && defined(HAVE_DLADDR) && defined(RTLD_DEFAULT)
 #define EVMM_CAN_TELL_ 1
+
+/* Set by the first message, so that there is one per process. */
+static int warned;
 
 /* The symbol's own address cannot tell, since inside the library it
  * resolves as it does outside; the objects that hold it and a variable
