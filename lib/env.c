@@ -7,7 +7,8 @@
  * and applied in that order, since each may depend on the one before
  * (lib/env-internal.h).  Depends on the parts it sets up: lib/front.c,
  * lib/fault.c, lib/sites.c, lib/report.c, lib/summary.c, lib/crash.c,
- * and on lib/parse.c and lib/text.c.  Called by lib/init.c only.
+ * lib/reach.c, and on lib/parse.c and lib/text.c.  Called by lib/init.c
+ * only.
  */
 #include "config.h"
 
@@ -21,9 +22,6 @@
 #ifdef HAVE_UNISTD_H
 #include <unistd.h>
 #endif
-#ifdef HAVE_DLFCN_H
-#include <dlfcn.h>
-#endif
 
 #include "event2/evmm_debug.h"
 #include "crash-internal.h"
@@ -31,6 +29,7 @@
 #include "fault-internal.h"
 #include "front-internal.h"
 #include "parse-internal.h"
+#include "reach-internal.h"
 #include "report-internal.h"
 #include "sites-internal.h"
 #include "summary-internal.h"
@@ -89,40 +88,6 @@ refuse(const char *name, const char *value, const char *why,
 	evmm_text_str_(&t, expected);
 	evmm_text_str_(&t, "); it is not applied\n");
 	evmm_text_stderr_(&t);
-}
-
-/* EVMM_FAULT and EVMM_REPORT act on the calls that reach this library.
- * When the program's event_mm_malloc_ is another object's (libevent
- * linked before libevmm brings its own), none of its calls do: say so,
- * rather than count nothing in silence.  The symbol's own address cannot
- * tell, since inside the library it resolves as it does outside; the
- * objects that hold it and a variable of the library's can. */
-static void
-check_dispatch(void)
-{
-#if defined(HAVE_DLSYM) && defined(HAVE_DLADDR) && defined(RTLD_DEFAULT)
-	Dl_info ours, theirs;
-	struct evmm_text t;
-	void *sym = dlsym(RTLD_DEFAULT, "event_mm_malloc_");
-
-	if (sym == NULL || dladdr(&report_buf, &ours) == 0 ||
-	    dladdr(sym, &theirs) == 0 || ours.dli_fbase == theirs.dli_fbase)
-		return;
-	t.len = 0;
-	evmm_text_str_(&t, "libevmm: EVMM_FAULT and EVMM_REPORT see only "
-	    "the calls that reach ");
-	evmm_text_escaped_(&t, ours.dli_fname != NULL ? ours.dli_fname :
-	    "libevmm");
-	evmm_text_str_(&t, ", but event_mm_malloc_ resolves to ");
-	evmm_text_escaped_(&t, theirs.dli_fname != NULL &&
-	    *theirs.dli_fname != '\0' ? theirs.dli_fname : "the program");
-	evmm_text_str_(&t, ", so they see none: link with -levmm before "
-	    "-levent, or preload libevmm (LD_PRELOAD=");
-	evmm_text_escaped_(&t, ours.dli_fname != NULL ? ours.dli_fname :
-	    "libevmm.so");
-	evmm_text_str_(&t, ", or evmm-torture --preload)\n");
-	evmm_text_stderr_(&t);
-#endif
 }
 
 void
@@ -208,7 +173,8 @@ evmm_env_apply_(void)
 		    evmm_report_is_open_())
 			evmm_crash_handlers_install_();
 	}
+	/* EVMM_STATS said so already, when it was set. */
 	if (watched)
-		check_dispatch();
+		evmm_reach_warn_();
 }
 

@@ -8,7 +8,8 @@
  * event2/evmm_debug.h.  While both are off no table is published, and
  * nothing here is on any path.  Depends on the dispatch, the counts'
  * hot path (lib/stats-internal.h), the fault state (lib/fault.c), and on
- * lib/snapshot.c to write the report at the first injected failure.
+ * lib/snapshot.c to write the report at the first injected failure, and
+ * on lib/reach.c to tell when no call can reach them.
  *
  * Two tables: one that counts (statistics on, no fault set), and one that
  * numbers the allocations in one order for evmm_fault_set() and fails
@@ -32,6 +33,7 @@
 #include "fault-internal.h"
 #include "front-internal.h"
 #include "parse-internal.h"
+#include "reach-internal.h"
 #include "report-internal.h"
 #include "snapshot-internal.h"
 #include "stats-internal.h"
@@ -281,6 +283,12 @@ evmm_fault_set(const char *spec)
 		errno = EINVAL;
 		return -1;
 	}
+	/* Failing nothing while promising to fail would pass the
+	 * program's out-of-memory tests untested. */
+	if (f.mode != EVMM_FAULT_OFF && evmm_reach_elsewhere_()) {
+		errno = ENOTSUP;
+		return -1;
+	}
 	evmm_fault_set_by_program_(&f);
 	evmm_front_update_();
 	return 0;
@@ -289,6 +297,10 @@ evmm_fault_set(const char *spec)
 void
 evmm_stats_enable(int on)
 {
+	/* Counting nothing is the truth there, but not one to find out by
+	 * reading zeros: said once, with the fix. */
+	if (on)
+		evmm_reach_warn_();
 	evmm_stats_restart_(on);
 	evmm_front_update_();
 }

@@ -23,12 +23,17 @@
 #include "dispatch-internal.h"
 #include "env-internal.h"
 #include "fault-internal.h"
+#include "init-internal.h"
 #include "report-internal.h"
 #include "sites-internal.h"
 #include "snapshot-internal.h"
 #include "stats-internal.h"
 
 #ifdef EVMM_GNUC_
+
+/* What lib/mm.c takes the address of, so that a static link that takes
+ * the entry points takes this file too (lib/init-internal.h). */
+const char evmm_init_linked_ = 1;
 
 #if defined(EVMM_HAVE_TLS_COUNTERS) || defined(HAVE_PTHREAD_ATFORK)
 #define EVMM_FORK_HANDLERS_ 1

@@ -22,8 +22,9 @@ evmm_sources += \
 	lib/fault.c lib/fault-internal.h \
 	lib/snapshot.c lib/snapshot-internal.h \
 	lib/front.c lib/front-internal.h \
+	lib/reach.c lib/reach-internal.h \
 	lib/env.c lib/env-internal.h \
-	lib/init.c
+	lib/init.c lib/init-internal.h
 endif
 evmm_cppflags = $(AM_CPPFLAGS) -DEVMM_BUILDING_LIBRARY
 evmm_cflags = $(AM_CFLAGS) $(EVMM_VISIBILITY_CFLAGS) $(EVMM_TAILCALL_CFLAGS)

@@ -38,6 +38,7 @@
 
 #include "event2/event.h"
 #include "dispatch-internal.h"
+#include "init-internal.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -285,6 +286,12 @@ evmm_dispatch_front_(const struct evmm_table *front,
 	}
 	unlock_setters();
 }
+
+#ifdef EVMM_GNUC_
+/* Whoever links the entry points links the start-up that reads the
+ * environment, statically too (lib/init-internal.h). */
+static const char *const start_up __attribute__((used)) = &evmm_init_linked_;
+#endif
 
 /* The allocation entry points. */
 

@@ -94,9 +94,17 @@ extern "C" {
  * pthread_atfork()).  It is not async-signal-safe: it takes the setters'
  * lock.
  *
+ * Allocations reach libevmm only when the process's event_mm_malloc_()
+ * is libevmm's: a program that links libevent before libevmm
+ * (-levent -levmm) gets libevent's own, and nothing could fail.  Then a
+ * @p spec that asks for failures is refused with ENOTSUP (not supported
+ * in this process; link -levmm first, or preload libevmm).  Where the C
+ * library has no dladdr(), this is not detected.
+ *
  * @param spec  what to fail, as above
  * @return 0; or -1 with errno set to EINVAL when @p spec does not follow
- *   the grammar, in which case nothing changes.
+ *   the grammar, or to ENOTSUP when it asks for failures that no
+ *   allocation can reach, in which case nothing changes.
  */
 EVENT2_EXPORT_SYMBOL
 int evmm_fault_set(const char *spec);
@@ -192,6 +200,13 @@ struct evmm_stats {
  * allocate at once do not slow each other down; counts of a thread that
  * exits are kept.  A child made by fork() starts with its parent's
  * counts (with zero ones when EVMM_REPORT names a directory).
+ *
+ * When the process's event_mm_malloc_() is another object's (libevent
+ * linked before libevmm), no call reaches them and they stay at zero:
+ * turning them on then says so on standard error, once per process,
+ * with the fix (link -levmm first, or preload libevmm), and turns them
+ * on all the same.  Where the C library has no dladdr(), this is not
+ * detected.
  *
  * @param on  non-zero to turn them on, 0 to turn them off
  */

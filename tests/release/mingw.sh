@@ -13,9 +13,10 @@
 # pkg-config --static (EVMM_STATIC) does not.  With wine (Debian: wine64)
 # both consumers then run, the first beside the installed DLL, and so
 # does tests/programs/fault_env.c with EVMM_FAULT set (default variant: the
-# environment is read when the DLL loads).  The Check suite needs Check,
-# which has no Windows build here, and tests/unit/allocator_rules.c needs
-# fork(): neither is built.  Without wine, the runs are SKIPs, not passes.
+# environment is read when the DLL loads), and linked statically with
+# EVMM_FAULT and EVMM_STATS set (the start-up comes with the entry points).
+# The Check suite needs Check, which has no Windows build here, and
+# tests/unit/allocator_rules.c needs fork(): neither is built.  Without wine, the runs are SKIPs, not passes.
 # Prints TAP; test-all.sh runs it.
 set -u
 top_srcdir=$(cd "$(dirname "$0")/../.." && pwd)
@@ -120,6 +121,11 @@ for variant in default nomm; do
 		    $host-gcc -std=c99 -Wall -Wextra -Werror \
 		    $($pc --cflags $name) -o "$b/fault_env.exe" \
 		    "$top_srcdir/tests/programs/fault_env.c" $($pc --libs $name)
+		ok_if "default: tests/programs/fault_env.c links lib$name.a with pkg-config --static" \
+		    $host-gcc -static -std=c99 -Wall -Wextra -Werror \
+		    $($pc --static --cflags $name) -o "$b/static-fault-env.exe" \
+		    "$top_srcdir/tests/programs/fault_env.c" \
+		    $($pc --static --libs $name)
 	fi
 	unset PKG_CONFIG_LIBDIR PKG_CONFIG_SYSROOT_DIR
 
@@ -149,5 +155,15 @@ for variant in default nomm; do
 		    test "$got" = "$want"
 		[ "$got" = "$want" ] || echo "# got \"$got\""
 	done
+	# Linked statically, the program calls only event_mm_malloc_() and
+	# event_mm_free_(), and the start-up that reads the environment
+	# must come with them.
+	got=$(EVMM_FAULT=nth=2 on_wine "$run/static-fault-env.exe" 2>/dev/null)
+	ok_if "default: linked statically, EVMM_FAULT=nth=2 under wine gives \"ok FAIL ok ok ok\"" \
+	    test "$got" = "ok FAIL ok ok ok"
+	[ "$got" = "ok FAIL ok ok ok" ] || echo "# got \"$got\""
+	got=$(EVMM_STATS=1 on_wine "$run/static-fault-env.exe" 2>&1 >/dev/null)
+	ok_if "default: linked statically, EVMM_STATS=1 under wine prints the summary" \
+	    matches "$got" -F "libevmm: EVMM_STATS: allocation statistics of process"
 done
 tap_done

@@ -430,14 +430,18 @@ if ${CC:-cc} -shared -fPIC -o "$tmp/libother.so" "$tmp/other.c" \
 	run LD_PRELOAD="$tmp/libother.so" \
 	    ASAN_OPTIONS=verify_asan_link_order=0 EVMM_FAULT=nth=2
 	ok_if "when event_mm_malloc_ is another object's, EVMM_FAULT says so" \
-	    matches "$err" "^libevmm: EVMM_FAULT and EVMM_REPORT see only the calls that reach .*, but event_mm_malloc_ resolves to .*libother\.so, so they see none"
+	    matches "$err" "^libevmm: fault injection and statistics see only the calls that reach .*, but event_mm_malloc_ resolves to .*libother\.so, so they see none"
 	ok_if "the message gives the fix" \
 	    matches "$err" -F "link with -levmm before -levent, or preload libevmm"
 	ok_if "the message is printed once" \
 	    test "$(printf '%s\n' "$err" | grep -c '^libevmm: ')" -eq 1
 	run LD_PRELOAD="$tmp/libother.so" \
+	    ASAN_OPTIONS=verify_asan_link_order=0 EVMM_STATS=1 EVMM_FAULT=nth=2
+	ok_if "EVMM_STATS says so too, in the same one message" \
+	    test "$(printf '%s\n' "$err" | grep -c '^libevmm: fault injection and statistics see only')" -eq 1
+	run LD_PRELOAD="$tmp/libother.so" \
 	    ASAN_OPTIONS=verify_asan_link_order=0
-	ok_if "without EVMM_FAULT or EVMM_REPORT it says nothing" \
+	ok_if "without EVMM_FAULT, EVMM_STATS or EVMM_REPORT it says nothing" \
 	    test -z "$err"
 else
 	sed 's/^/# /' "$tmp/cc.err"

@@ -169,6 +169,29 @@ if [ -f "$root$libdir/lib$EVMM_NAME.a" ]; then
 		    "no static consumer, or no readelf"
 	fi
 	run_consumer static-consumer
+
+	# The environment is read by the library's start-up, which a static
+	# link must pull in even for a program that calls only
+	# event_mm_malloc_() and event_mm_free_(): tests/programs/fault_env.c.
+	if [ "$MM_REPLACEMENT" = yes ]; then
+		ok_if "tests/programs/fault_env.c links lib$EVMM_NAME.a with pkg-config --static" \
+		    $CC $CFLAGS -Wall -Wextra -Werror \
+		    $($pc --static --cflags $EVMM_NAME) -o "$stage/static-fault-env" \
+		    "$top_srcdir/tests/programs/fault_env.c" $LDFLAGS \
+		    $($pc --static --libs-only-L --libs-only-other $EVMM_NAME) \
+		    -Wl,-Bstatic $($pc --static --libs-only-l $EVMM_NAME) -Wl,-Bdynamic
+		if [ -x "$stage/static-fault-env" ]; then
+			out=$(EVMM_FAULT=nth=1 "$stage/static-fault-env" 2>&1)
+			ok_if "linked statically, EVMM_FAULT=nth=1 fails its first allocation" \
+			    test "$out" = "FAIL ok ok ok ok"
+			[ "$out" = "FAIL ok ok ok ok" ] || echo "# got \"$out\""
+			out=$(EVMM_STATS=1 "$stage/static-fault-env" 2>&1 >/dev/null)
+			ok_if "linked statically, EVMM_STATS=1 prints the summary" \
+			    matches "$out" -F "libevmm: EVMM_STATS: allocation statistics of process"
+		else
+			skip "the statically linked fault_env runs" "it did not build"
+		fi
+	fi
 else
 	skip "static linking" "lib$EVMM_NAME.a was not installed (--disable-static?)"
 fi

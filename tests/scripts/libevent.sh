@@ -71,6 +71,15 @@ ok_if "with_libevent.c builds with pkg-config libevent $EVMM_NAME" \
     build libevent-first libevent $EVMM_NAME
 run libevent-first libevent
 
+# evmm_stats_enable() cannot fail: it says once that it sees nothing.
+if [ "$MM_REPLACEMENT" = yes ] && [ -f "$stage/libevent-first.out" ]; then
+	said="libevmm: fault injection and statistics see only the calls that reach"
+	ok_if "with libevent first, evmm_stats_enable() says once that it sees no call" \
+	    test "$(grep -c -F "$said" "$stage/libevent-first.out")" -eq 1
+	ok_if "with libevmm first, it says nothing of the kind" \
+	    test "$(grep -c -F "$said" "$stage/evmm-first.out")" -eq 0
+fi
+
 # Both declare event_set_mem_functions(), extern "C" in C++ too.
 if $CXX --version >/dev/null 2>&1; then
 	ok_if "with_libevent.c compiles as C++ with both modules' flags" \
