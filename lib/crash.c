@@ -30,10 +30,23 @@
  *    start-up, after which it only unwinds the stack, reading memory.
  *  - dladdr(): it takes the dynamic loader's lock (recursive, in glibc).
  *    A crash while another thread holds it, inside dlopen() for
- *    instance, makes the handler wait until that thread lets it go: if
- *    it never does, the program hangs instead of dying, and evmm-torture
- *    reports a hang.
- * Where either is missing only the signal is written.
+ *    instance, makes the handler wait until that thread lets it go.
+ * Both run under a watchdog: an alarm of one second whose SIGALRM
+ * handler ends the process with the crash's signal, so that a handler
+ * stuck there, waiting for a lock, costs a second and the frames, never
+ * a hang.  A fault inside the handler ends the
+ * process too: the kernel kills a process whose fault signal is blocked,
+ * as every signal is in the handler; entered again through a program's
+ * handler, ours finds the crash claimed and ends the process.  Where
+ * either call is missing only the signal is written.
+ *
+ * A handler the program installs after libevmm replaces ours, and may
+ * call ours for the faults it does not handle, as Boehm GC, HotSpot's
+ * libjsig, Mono and CoreCLR do.  Returning to it then would loop: the
+ * signal comes back to the program's handler, which calls ours again.
+ * So when the registered action is not the default one that
+ * SA_RESETHAND made it on entry, the handler ends the process itself,
+ * with the crash's signal, whatever the program's handler would do next.
  *
  * The alternate signal stack is made for the thread that loads the
  * library, normally the main one, so that a stack overflow there is
@@ -74,6 +87,9 @@
 #if defined(HAVE_SIGACTION) && defined(SA_SIGINFO) && \
     defined(SA_RESETHAND) && defined(HAVE_UNISTD_H)
 
+/* How long the frames may take before the watchdog ends the process. */
+#define WATCHDOG_SECONDS 1
+
 /* The frames written, at most; those of the handler itself and of the
  * kernel's return trampoline come first in what backtrace() gives, and
  * are skipped. */
@@ -95,10 +111,46 @@ static const int crash_signals[] = {
  * interleaved. */
 static volatile sig_atomic_t crash_claimed;
 
+/* The signal of the crash being written, for the watchdog. */
+static volatile sig_atomic_t crash_signal;
+
 static int
 claim(void)
 {
 	return EVMM_EXCHANGE_ACQ_REL(&crash_claimed, 1) == 0;
+}
+
+/* Ends the process with sig, here and now: its default action, unblocked
+ * and raised, kills the process before raise() returns.  Every call is
+ * async-signal-safe. */
+static void
+die_of(int sig)
+{
+	struct sigaction dfl;
+	sigset_t set;
+
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	(void)sigaction(sig, &dfl, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	(void)sigprocmask(SIG_UNBLOCK, &set, NULL);
+	(void)raise(sig);
+	/* Only if another thread set a handler again in between. */
+	_exit(128 + sig);
+}
+
+/* Whether the registered action for sig is still the default one, as
+ * SA_RESETHAND left it when the kernel entered on_crash: if not, a
+ * handler the program installed later called ours. */
+static int
+entered_by_kernel(int sig)
+{
+	struct sigaction now;
+
+	return sigaction(sig, NULL, &now) == 0 &&
+	    !(now.sa_flags & SA_SIGINFO) && now.sa_handler == SIG_DFL;
 }
 
 /* Appends t to the report; errors are ignored, the process is dying. */
@@ -109,6 +161,49 @@ append(int fd, const struct evmm_text *t)
 }
 
 #ifdef CRASH_FRAMES_
+/* SIGALRM while the frames are written: they took too long. */
+static void
+on_watchdog(int sig)
+{
+	(void)sig;
+	die_of(crash_signal);
+}
+
+/* From now on the process dies of crash_signal in WATCHDOG_SECONDS, if
+ * nothing else ends it first.  SIGALRM is unblocked, which the crash
+ * handler's mask blocks; the alarm may be taken by any thread, which
+ * ends the process just as well.  The program's own SIGALRM handler and
+ * alarm are lost: the process is dying. */
+static void
+arm_watchdog(void)
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_watchdog;
+	sigfillset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, NULL) != 0)
+		return;
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	(void)sigprocmask(SIG_UNBLOCK, &set, NULL);
+	(void)alarm(WATCHDOG_SECONDS);
+}
+
+/* The frames are written: no alarm, and SIGALRM blocked again, so that
+ * the process dies of the crash's signal as planned. */
+static void
+disarm_watchdog(void)
+{
+	sigset_t set;
+
+	(void)alarm(0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	(void)sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 /* The instruction that faulted, where the platform's ucontext names it;
  * NULL elsewhere. */
 static void *
@@ -186,9 +281,11 @@ on_crash(int sig, siginfo_t *info, void *context)
 	 * one, of 32 KiB. */
 	struct evmm_text t;
 	int saved = errno, fd;
+	int direct = entered_by_kernel(sig);
 
 	(void)info;
 	if (claim()) {
+		crash_signal = sig;
 		/* Only the process that opened the report: a child made by
 		 * fork() inherits the handler and the descriptor. */
 		fd = evmm_report_fd_();
@@ -199,28 +296,37 @@ on_crash(int sig, siginfo_t *info, void *context)
 			evmm_text_str_(&t, "\n");
 			append(fd, &t);
 #ifdef CRASH_FRAMES_
+			arm_watchdog();
 			write_frames(fd, &t, context,
 			    EVMM_RETURN_ADDRESS());
+			disarm_watchdog();
 #endif
 		}
 	} else {
 #if defined(HAVE_NANOSLEEP)
 		/* Another thread crashed first, of another signal, and is
-		 * writing; it ends the process when done.  Wait for it, a
-		 * while: this may be the same thread, crashing again in the
-		 * handler (abort() in dladdr(), say). */
+		 * writing; it ends the process when done, or its watchdog
+		 * does, within WATCHDOG_SECONDS.  Wait for it, longer: this
+		 * may be the same thread, crashing again in the handler
+		 * (abort() in dladdr(), say). */
 		struct timespec tick = { 0, 10 * 1000 * 1000 };
 		int i;
 
-		for (i = 0; i < 100; i++)
+		for (i = 0; i < 200 * WATCHDOG_SECONDS; i++)
 			(void)nanosleep(&tick, NULL);
 #endif
 	}
 	(void)context;
+	/* Called by the program's handler: returning to it would bring the
+	 * signal back to it, and to us, for ever. */
+	if (!direct)
+		die_of(sig);
 	errno = saved;
-	/* SA_RESETHAND made the action the default again.  The signal is
-	 * blocked in its handler: it stays pending and kills the process as
-	 * the handler returns, whether it came from a fault or from kill(). */
+	/* Entered by the kernel: SA_RESETHAND made the action the default
+	 * again.  The signal is blocked in its handler: it stays pending and
+	 * kills the process as the handler returns, whether it came from a
+	 * fault or from kill(), with the faulting instruction's registers
+	 * in the core dump. */
 	(void)raise(sig);
 }
 

@@ -73,9 +73,17 @@ check_PROGRAMS += \
 	tests/programs/sites_victim
 endif
 # tests/programs/crash_victim loads libevmm with dlopen(), and does not
-# link it.
+# link it.  Its loader-lock mode loads slow_constructor, a shared library
+# whose constructor never returns; -rpath makes libtool build it shared.
 tests_programs_crash_victim_SOURCES = tests/programs/crash_victim.c
-tests_programs_crash_victim_LDADD =
+tests_programs_crash_victim_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
+tests_programs_crash_victim_LDADD = $(PTHREAD_LIBS)
+if BUILD_TORTURE
+check_LTLIBRARIES = tests/programs/slow_constructor.la
+endif
+tests_programs_slow_constructor_la_SOURCES = tests/programs/slow_constructor.c
+tests_programs_slow_constructor_la_LDFLAGS = -module -avoid-version \
+	-rpath $(abs_builddir)/tests/programs
 tests_programs_torture_victim_SOURCES = tests/programs/torture_victim.c
 tests_programs_torture_victim_CPPFLAGS = $(AM_CPPFLAGS) -DVICTIM_BUGGY
 tests_programs_torture_victim_fixed_SOURCES = tests/programs/torture_victim.c

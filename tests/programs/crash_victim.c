@@ -17,10 +17,26 @@
  *   crash_victim LIB own-handler   sets its own SIGSEGV handler, then
  *                                  loads LIB, then raises SIGSEGV: its
  *                                  handler exits 42
+ *   crash_victim LIB chain-after   loads LIB, then sets a SIGSEGV handler
+ *                                  that passes the fault on to the one
+ *                                  it replaced, then writes through a
+ *                                  null pointer
+ *   crash_victim LIB chain-before  the same, the handler set before LIB
+ *                                  is loaded
+ *   crash_victim LIB loader-lock SLOW
+ *                                  loads LIB, then writes through a null
+ *                                  pointer while another thread is inside
+ *                                  dlopen() of SLOW, whose constructor
+ *                                  never returns (slow_constructor.c):
+ *                                  that thread holds the dynamic
+ *                                  loader's lock
  */
 #include "config.h"
 
 #include <dlfcn.h>
+#ifdef EVMM_HAVE_PTHREAD
+#include <pthread.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +105,68 @@ own_handler(int sig)
 	_exit(42);
 }
 
+/* The SIGSEGV action chaining_handler() replaced. */
+static struct sigaction replaced;
+
+/* Handles none of the faults: passes each on to the handler it replaced,
+ * by calling it, and returns, as Boehm GC, HotSpot's libjsig, Mono and
+ * CoreCLR do with the faults that are not theirs.  When it replaced the
+ * default action it restores it and returns, so that the fault happens
+ * again and kills the process. */
+static void
+chaining_handler(int sig, siginfo_t *info, void *context)
+{
+	if (replaced.sa_flags & SA_SIGINFO)
+		replaced.sa_sigaction(sig, info, context);
+	else if (replaced.sa_handler == SIG_DFL)
+		(void)sigaction(sig, &replaced, NULL);
+	else if (replaced.sa_handler != SIG_IGN)
+		replaced.sa_handler(sig);
+}
+
+static void
+set_chaining_handler(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = chaining_handler;
+	sa.sa_flags = SA_SIGINFO;
+	if (sigaction(SIGSEGV, &sa, &replaced) != 0)
+		exit(2);
+}
+
+#ifdef EVMM_HAVE_PTHREAD
+static void *
+open_slow(void *path)
+{
+	if (dlopen(path, RTLD_NOW) == NULL)
+		fprintf(stderr, "crash_victim: %s\n", dlerror());
+	return NULL;
+}
+
+/* Returns once another thread is inside the constructor of the library
+ * at path, within dlopen(), holding the dynamic loader's lock. */
+static void
+hold_loader_lock(const char *path)
+{
+	pthread_t thread;
+	int ready[2];
+	char fd[16], byte;
+
+	if (pipe(ready) != 0)
+		exit(2);
+	snprintf(fd, sizeof(fd), "%d", ready[1]);
+	if (setenv("SLOW_CONSTRUCTOR_FD", fd, 1) != 0 ||
+	    pthread_create(&thread, NULL, open_slow, (void *)path) != 0 ||
+	    read(ready[0], &byte, 1) != 1) {
+		fprintf(stderr, "crash_victim: %s never got the loader's "
+		    "lock\n", path);
+		exit(2);
+	}
+}
+#endif
+
 static void
 print_dispositions(void)
 {
@@ -118,8 +196,10 @@ main(int argc, char **argv)
 	const char *mode;
 	void *a, *b;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: crash_victim LIB MODE\n");
+	if (argc < 3 || argc > 4 ||
+	    (argc == 4) != (strcmp(argv[2], "loader-lock") == 0)) {
+		fprintf(stderr, "usage: crash_victim LIB MODE\n"
+		    "       crash_victim LIB loader-lock SLOW\n");
 		return 2;
 	}
 	mode = argv[2];
@@ -142,7 +222,28 @@ main(int argc, char **argv)
 		raise(SIGSEGV);
 		return 4;
 	}
+	if (strcmp(mode, "chain-before") == 0) {
+		set_chaining_handler();
+		load(argv[1]);
+		*(volatile int *)null_pointer = 1;
+		return 4;
+	}
 	load(argv[1]);
+	if (strcmp(mode, "chain-after") == 0) {
+		set_chaining_handler();
+		*(volatile int *)null_pointer = 1;
+		return 4;
+	}
+	if (strcmp(mode, "loader-lock") == 0) {
+#ifdef EVMM_HAVE_PTHREAD
+		hold_loader_lock(argv[3]);
+		*(volatile int *)null_pointer = 1;
+		return 4;
+#else
+		fprintf(stderr, "crash_victim: no threads\n");
+		return 77;
+#endif
+	}
 	if (strcmp(mode, "dispositions") == 0) {
 		print_dispositions();
 		return 0;

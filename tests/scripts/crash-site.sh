@@ -26,18 +26,35 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/evmm-crash.XXXXXX") ||
 	bail_out "cannot make a temporary directory"
 trap 'rm -rf "$dir"' EXIT
 report="$dir/report"
+slow=$(sed -n "s/^dlname='\(.*\)'\$/\1/p" \
+    "$top_builddir/tests/programs/slow_constructor.la")
+slow="$top_builddir/tests/programs/.libs/$slow"
+[ -f "$slow" ] || bail_out "no $slow"
+
+# A run that hangs is killed after 10 s, so that it fails rather than
+# hangs make check; KILL, since a crash handler blocks every other
+# signal.
+if timeout --version >/dev/null 2>&1; then
+	bounded="timeout -s KILL 10"
+else
+	bounded=
+fi
 
 # run MODE [VAR=VALUE...]: the victim in MODE with libevmm loaded, in an
 # environment of EVMM_REPORT=$report and the assignments given; its
 # output in $out, its status in $status (128+N when killed by signal N),
-# the report in $rep.
+# the whole seconds it took in $elapsed, the report in $rep.
 run() {
 	run_mode=$1
 	shift
+	set -- "$@" "$victim" "$lib" "$run_mode"
+	[ "$run_mode" != loader-lock ] || set -- "$@" "$slow"
 	rm -f "$report"
-	out=$(env -u EVMM_FAULT -u EVMM_STATS EVMM_REPORT="$report" "$@" \
-	    "$victim" "$lib" "$run_mode" 2>&1)
+	run_start=$(date +%s)
+	out=$($bounded env -u EVMM_FAULT -u EVMM_STATS EVMM_REPORT="$report" \
+	    "$@" 2>&1)
 	status=$?
+	elapsed=$(($(date +%s) - run_start))
 	rep=$(cat "$report" 2>/dev/null)
 	printf '%s\n' "$out" | sed 's/^/# /'
 	printf '%s\n' "$rep" | grep '^crash_' | sed 's/^/# report: /'
@@ -148,6 +165,70 @@ else
 	    matches "$rep" -x 'crash_signal=11'
 	ok_if "... with its frames in the victim" test "$(printf '%s\n' \
 	    "$rep" | grep -c "^crash_frame=$victim+0x")" -ge 8
+fi
+
+# --- A crash never becomes a hang ----------------------------------------
+
+# The victim sets a handler after libevmm's, which passes the fault on to
+# ours by calling it and then returns, as Boehm GC and others do; the
+# fault comes back to it at once.  libevmm ends the process in the call.
+if [ $sanitized = yes ]; then
+	skip "a handler set later that calls libevmm's: no hang" \
+	    "the sanitizer handles SIGSEGV"
+elif [ -z "$bounded" ]; then
+	skip "a handler set later that calls libevmm's: no hang" \
+	    "no timeout(1) to stop a hang"
+else
+	run chain-after
+	ok_if "a chaining handler with no libevmm handler dies of SIGSEGV" \
+	    test "$status" -eq 139
+	run chain-after EVMM_FAULT=nth=1000
+	ok_if "a handler set later that calls libevmm's: SIGSEGV, no hang" \
+	    test "$status" -eq 139
+	ok_if "... within about a second (took ${elapsed}s)" \
+	    test "$elapsed" -le 3
+	ok_if "... and the crash is written" matches "$rep" -x 'crash_signal=11'
+	ok_if "... with its frames" test -n "$(printf '%s\n' "$rep" |
+	    grep "^crash_frame=$victim+0x")"
+	ok_if "... once" test "$(printf '%s\n' "$rep" |
+	    grep -c '^crash_signal=')" -eq 1
+fi
+
+# The same handler set before libevmm is loaded: libevmm sets none, and
+# the program dies as it would without libevmm.
+if [ $sanitized = yes ]; then
+	skip "a chaining handler set before libevmm: as without it" \
+	    "the sanitizer handles SIGSEGV"
+else
+	run chain-before EVMM_FAULT=nth=1000
+	ok_if "a chaining handler set before libevmm: SIGSEGV (status 139)" \
+	    test "$status" -eq 139
+	ok_if "... and libevmm writes no crash" \
+	    test -z "$(printf '%s\n' "$rep" | grep '^crash_')"
+fi
+
+# Another thread is inside dlopen(), in a constructor that never returns,
+# holding the dynamic loader's lock that dladdr() waits for.  The
+# watchdog ends the process with its signal.
+if [ $sanitized = yes ]; then
+	skip "a crash while the loader's lock is held: no hang" \
+	    "the sanitizer handles SIGSEGV"
+elif [ -z "$bounded" ]; then
+	skip "a crash while the loader's lock is held: no hang" \
+	    "no timeout(1) to stop a hang"
+else
+	run loader-lock EVMM_FAULT=nth=1000
+	if [ "$status" -eq 77 ]; then
+		skip "a crash while the loader's lock is held: no hang" \
+		    "no threads"
+	else
+		ok_if "a crash while the loader's lock is held: SIGSEGV, no hang" \
+		    test "$status" -eq 139
+		ok_if "... within about a second (took ${elapsed}s)" \
+		    test "$elapsed" -le 3
+		ok_if "... and the signal is written" \
+		    matches "$rep" -x 'crash_signal=11'
+	fi
 fi
 
 # --- evmm-torture shows it ----------------------------------------------
