@@ -24,6 +24,7 @@
 #include "env-internal.h"
 #include "fault-internal.h"
 #include "init-internal.h"
+#include "reach-internal.h"
 #include "report-internal.h"
 #include "sites-internal.h"
 #include "snapshot-internal.h"
@@ -93,7 +94,8 @@ fork_child(void)
 /* When the library is loaded, before the program can have threads: the
  * statistics' thread-exit key, then the fork handlers (should
  * registering them fail, for want of memory, fork() stays as it was
- * without them), then the environment. */
+ * without them), then whether the calls reach the library (which needs
+ * the loader's lock, free now), then the environment. */
 __attribute__((constructor))
 static void
 at_load(void)
@@ -102,6 +104,7 @@ at_load(void)
 #ifdef EVMM_FORK_HANDLERS_
 	(void)pthread_atfork(fork_prepare, fork_parent, fork_child);
 #endif
+	evmm_reach_look_();
 	evmm_env_apply_();
 }
 

@@ -8,6 +8,10 @@
 #ifndef EVMM_REACH_INTERNAL_H_INCLUDED_
 #define EVMM_REACH_INTERNAL_H_INCLUDED_
 
+/* Find out, once; called at load (lib/init.c), before the program can
+ * have threads, and by the two below if it was not. */
+void evmm_reach_look_(void);
+
 /* 1 when event_mm_malloc_ in the process is another object's (libevent
  * linked before libevmm), so that no call reaches this library; 0 when
  * it is ours, or where the platform cannot tell. */

@@ -26,17 +26,40 @@
 /* Set by the first message, so that there is one per process. */
 static int warned;
 
-/* The symbol's own address cannot tell, since inside the library it
- * resolves as it does outside; the objects that hold it and a variable
- * of the library's can.  No definition in the dynamic symbol table (a
- * program that holds the library and exports nothing) is ours. */
-static int
-objects(Dl_info *ours, Dl_info *theirs)
-{
-	void *sym = dlsym(RTLD_DEFAULT, "event_mm_malloc_");
+/* What evmm_reach_look_() found: whether the calls go elsewhere, and the
+ * two objects' names for the message.  Looked up once, at load:
+ * dlsym() and dladdr() take the loader's lock, which a child made by
+ * fork() in a threaded program may find held for ever, and which
+ * symbol event_mm_malloc_ resolves to is settled by then. */
+static int looked, elsewhere;
+static const char *our_name, *their_name;
 
-	return sym != NULL && dladdr(&warned, ours) != 0 &&
-	    dladdr(sym, theirs) != 0 && ours->dli_fbase != theirs->dli_fbase;
+void
+evmm_reach_look_(void)
+{
+	/* The symbol's own address cannot tell, since inside the library
+	 * it resolves as it does outside; the objects that hold it and a
+	 * variable of the library's can.  No definition in the dynamic
+	 * symbol table (a program that holds the library and exports
+	 * nothing) is ours. */
+	void *sym;
+	Dl_info ours, theirs;
+
+	if (looked)
+		return;
+	sym = dlsym(RTLD_DEFAULT, "event_mm_malloc_");
+	elsewhere = sym != NULL && dladdr(&warned, &ours) != 0 &&
+	    dladdr(sym, &theirs) != 0 && ours.dli_fbase != theirs.dli_fbase;
+	if (elsewhere) {
+		our_name = ours.dli_fname;
+		their_name = theirs.dli_fname;
+	}
+	looked = 1;
+}
+#else
+void
+evmm_reach_look_(void)
+{
 }
 #endif
 
@@ -44,9 +67,8 @@ int
 evmm_reach_elsewhere_(void)
 {
 #ifdef EVMM_CAN_TELL_
-	Dl_info ours, theirs;
-
-	return objects(&ours, &theirs);
+	evmm_reach_look_();
+	return elsewhere;
 #else
 	return 0;
 #endif
@@ -56,25 +78,23 @@ void
 evmm_reach_warn_(void)
 {
 #ifdef EVMM_CAN_TELL_
-	Dl_info ours, theirs;
 	struct evmm_text t;
 	const char *name;
 
-	if (EVMM_LOAD_RELAXED(&warned) || !objects(&ours, &theirs) ||
+	if (!evmm_reach_elsewhere_() || EVMM_LOAD_RELAXED(&warned) ||
 	    EVMM_EXCHANGE_ACQ_REL(&warned, 1))
 		return;
-	name = ours.dli_fname != NULL ? ours.dli_fname : "libevmm";
+	name = our_name != NULL ? our_name : "libevmm";
 	t.len = 0;
 	evmm_text_str_(&t, "libevmm: fault injection and statistics see "
 	    "only the calls that reach ");
 	evmm_text_escaped_(&t, name);
 	evmm_text_str_(&t, ", but event_mm_malloc_ resolves to ");
-	evmm_text_escaped_(&t, theirs.dli_fname != NULL &&
-	    *theirs.dli_fname != '\0' ? theirs.dli_fname : "the program");
+	evmm_text_escaped_(&t, their_name != NULL && *their_name != '\0' ?
+	    their_name : "the program");
 	evmm_text_str_(&t, ", so they see none: link with -levmm before "
 	    "-levent, or preload libevmm (LD_PRELOAD=");
-	evmm_text_escaped_(&t, ours.dli_fname != NULL ? ours.dli_fname :
-	    "libevmm.so");
+	evmm_text_escaped_(&t, our_name != NULL ? our_name : "libevmm.so");
 	evmm_text_str_(&t, ", or evmm-torture --preload)\n");
 	evmm_text_stderr_(&t);
 #endif
