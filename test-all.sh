@@ -91,6 +91,7 @@ check() {
 	    -exec rm -f {} + 2>/dev/null
 	make -C "$check_dir" -j"$jobs" check "$@" \
 	    >"$check_dir/$(echo "$check_name" | tr -c 'a-zA-Z0-9\n' -).out" 2>&1
+	check_status=$?
 	results=$(find "$check_dir/tests" -name '*.trs' -exec cat {} + 2>/dev/null |
 		sed -n 's/^:test-result: *//p')
 	p=$(printf '%s\n' "$results" | grep -c -x -e PASS -e XFAIL)
@@ -101,6 +102,12 @@ check() {
 	if [ "$p" -eq 0 ]; then
 		failed=$((failed + 1))
 		say "FAIL: $check_name ran no test (log: $check_dir)"
+	fi
+	# A test program killed before it wrote its results leaves none to
+	# count: make's status is then the only sign.
+	if [ "$check_status" -ne 0 ] && [ "$f" -eq 0 ]; then
+		failed=$((failed + 1))
+		say "FAIL: $check_name: make check failed with no failed test counted (log: $check_dir)"
 	fi
 	find "$check_dir/tests" -name '*.log' \
 	    -exec grep -h -E -A 20 '^(FAIL|ERROR|XPASS)' {} + \
