@@ -261,7 +261,7 @@ for name in evmm evmm-nomm; do
 	exe=$scratch/consumer-$name
 	ok_if "a consumer builds with pkg-config --cflags --libs $name" \
 	    $CC -Wall -Wextra -Werror -DEXPECT_MM_REPLACEMENT=$expect \
-	    $($pc --cflags $name) -o "$exe" "$src/tests/consumer.c" \
+	    $($pc --cflags $name) -o "$exe" "$src/tests/programs/consumer.c" \
 	    $($pc --libs $name)
 	ok_if "the $name consumer runs against the packaged lib$name.so" \
 	    sh -c 'LD_LIBRARY_PATH="$1" "$2" && LD_LIBRARY_PATH="$1" ldd "$2" |
