@@ -5,21 +5,28 @@
 #
 # each built out of tree (VPATH) under _build/, with warnings as errors:
 #   gcc        make check, then the Check suite again in one process
-#              (CK_FORK=no) under valgrind, then make distcheck, then
+#              (CK_FORK=no) under valgrind, then make distcheck (its
+#              make check runs the Check suite only: the whole suite has
+#              just run on the same sources, and tests/release/
+#              dist-files.sh checks that the tarball holds them), then
 #              make dist and every git-tracked file checked to be in the
-#              tarball (tests/release/dist-files.sh), the ABI against abi/
-#              (make abi-check), then the benchmark once with tiny counts
-#              (it must run); the disabled variant is built as a
-#              distribution's second package, --with-variant-suffix=nomm
-#   clang      -std=c99 -pedantic, make check (DWARF 4: the valgrind
-#              that evmm-torture's tests use cannot read clang's DWARF 5)
-#   plain-g    gcc with CFLAGS=-g, no optimisation: make check must pass
-#              with the checks that need tail calls skipped; in the
-#              default variant also without initial-exec TLS
+#              tarball, the ABI against abi/ (make abi-check), then the
+#              benchmark once with tiny counts (it must run); the
+#              disabled variant is built as a distribution's second
+#              package, --with-variant-suffix=nomm
+#   clang      -std=c99 -pedantic -O0 -g, make check: warnings as clang
+#              sees them, and the code paths of an unoptimised build:
+#              the checks that need tail calls are skipped, and the
+#              default variant is built without initial-exec TLS
 #              (evmm_cv_tls_ie=no), so that the statistics' shared
 #              counters, not the per-thread ones, run the whole suite
+#              (DWARF 4: the valgrind that evmm-torture's tests use
+#              cannot read clang's DWARF 5)
 #   sanitize   gcc with AddressSanitizer and UndefinedBehaviorSanitizer
-# and the default variant once more with gcc and ThreadSanitizer;
+# and the default variant once more with gcc and ThreadSanitizer.  The
+# two variants of a compiler and flags share one configure cache, since
+# their feature checks are the same; the variant is an option, not a
+# cached result.
 #   fuzz       the libFuzzer targets in fuzz/ (fuzz/run.sh), built with
 #              clang, ASan and UBSan from the clang build's configuration,
 #              each run for a bounded time, 132 s in all (fuzz/run.sh
@@ -38,7 +45,13 @@
 #                 rpmbuild -ta from the same tarball, checked with
 #                 rpmlint and inspected (tests/release/rpm.sh; skipped
 #                 without rpm; its rpmlint check without rpmlint)
+# The package builds skip their make check (nocheck), which the builds
+# above already ran on the same tarball; EVMM_PACKAGE_CHECK=yes runs it.
 #
+# Every step has a time limit (EVMM_STEP_MINUTES, default 20): a step
+# that hangs is killed and counted as a failure, with the tail of its
+# log, so that the run still ends with its count.  Each step's line
+# says how long it took.
 # Every Check test and scripted check counts as one test; so does each
 # distcheck and each build.  Ends with the list of what was skipped and
 # why, then one line, "N passed, N failed, N skipped", and exits non-zero
@@ -53,31 +66,49 @@ set -u
 srcdir=$(cd "$(dirname "$0")" && pwd)
 cd "$srcdir" || exit 2
 jobs=${EVMM_JOBS:-$(nproc 2>/dev/null || echo 2)}
+limit=$((${EVMM_STEP_MINUTES:-20} * 60))
 top=$srcdir/_build
 passed=0 failed=0 skipped=0
 mkdir -p "$top"
 skips=$top/skipped.txt
 : >"$skips"
+rm -f "$top"/*.cache
 
 say() { printf '%s\n' "$*"; }
+
+# bounded COMMAND...: run it, killed with its children after $limit
+# seconds (timeout(1) signals its whole process group); 124 then.
+if command -v timeout >/dev/null 2>&1; then
+	bounded() { timeout -k 30 "$limit" "$@"; }
+else
+	bounded() { "$@"; }
+fi
+# since: the seconds since the step began ($began), for its line.
+since() { echo "$(($(date +%s) - began)) s"; }
+# timed_out STATUS LOG: say so when bounded() killed the step.
+timed_out() {
+	[ "$1" -eq 124 ] || [ "$1" -eq 137 ] || return 0
+	say "TIMEOUT: killed after $limit s (EVMM_STEP_MINUTES): see $2"
+}
 
 # record NAME STATUS LOG: one whole step as one test.
 record() {
 	if [ "$2" -eq 0 ]; then
 		passed=$((passed + 1))
-		say "PASS: $1"
+		say "PASS: $1 ($(since))"
 	else
 		failed=$((failed + 1))
-		say "FAIL: $1 (log: $3)"
+		say "FAIL: $1 ($(since); log: $3)"
+		timed_out "$2" "$3"
 		tail -n 40 "$3" | sed 's/^/    /'
 	fi
 }
 
 # step NAME LOG COMMAND...: run, log, record; returns the command's status.
 step() {
-	step_name=$1 step_log=$2
+	step_name=$1 step_log=$2 began=$(date +%s)
 	shift 2
-	"$@" >"$step_log" 2>&1
+	bounded "$@" >"$step_log" 2>&1
 	step_status=$?
 	record "$step_name" $step_status "$step_log"
 	return $step_status
@@ -85,11 +116,11 @@ step() {
 
 # check NAME BUILDDIR [MAKE-ARGS...]: make check, and count its results.
 check() {
-	check_name=$1 check_dir=$2
+	check_name=$1 check_dir=$2 began=$(date +%s)
 	shift 2
 	find "$check_dir/tests" \( -name '*.trs' -o -name '*.log' \) \
 	    -exec rm -f {} + 2>/dev/null
-	make -C "$check_dir" -j"$jobs" check "$@" \
+	bounded make -C "$check_dir" -j"$jobs" check "$@" \
 	    >"$check_dir/$(echo "$check_name" | tr -c 'a-zA-Z0-9\n' -).out" 2>&1
 	check_status=$?
 	results=$(find "$check_dir/tests" -name '*.trs' -exec cat {} + 2>/dev/null |
@@ -98,7 +129,8 @@ check() {
 	f=$(printf '%s\n' "$results" | grep -c -x -e FAIL -e XPASS -e ERROR)
 	s=$(printf '%s\n' "$results" | grep -c -x SKIP)
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-	say "$check_name: $p passed, $f failed, $s skipped"
+	say "$check_name: $p passed, $f failed, $s skipped ($(since))"
+	timed_out $check_status "$check_dir"
 	if [ "$p" -eq 0 ]; then
 		failed=$((failed + 1))
 		say "FAIL: $check_name ran no test (log: $check_dir)"
@@ -121,16 +153,17 @@ check() {
 # tap NAME LOG COMMAND...: run a script that prints TAP outside make
 # check, and count each of its results.
 tap() {
-	tap_name=$1 tap_log=$2
+	tap_name=$1 tap_log=$2 began=$(date +%s)
 	shift 2
-	"$@" >"$tap_log" 2>&1
+	bounded "$@" >"$tap_log" 2>&1
 	tap_status=$?
 	p=$(grep -c -E '^ok [0-9]+' "$tap_log")
 	s=$(grep -c -E '^ok [0-9]+.*# SKIP' "$tap_log")
 	f=$(grep -c -E '^not ok [0-9]+' "$tap_log")
 	p=$((p - s))
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-	say "$tap_name: $p passed, $f failed, $s skipped"
+	say "$tap_name: $p passed, $f failed, $s skipped ($(since))"
+	timed_out $tap_status "$tap_log"
 	# A script that could not run at all counts as one skipped test.
 	if grep -q -E '^1\.\.0 # SKIP' "$tap_log"; then
 		skipped=$((skipped + 1))
@@ -150,8 +183,9 @@ tap() {
 }
 
 # build NAME VARIANT-FLAGS CONFIGURE-ARGS...: configure, make, make check.
-# Leaves $b set to the build directory.  Returns non-zero if it could not
-# build.
+# NAME is COMPILER-VARIANT; the builds of one COMPILER share a configure
+# cache.  Leaves $b set to the build directory.  Returns non-zero if it
+# could not build.
 build() {
 	name=$1 vflags=$2
 	shift 2
@@ -160,7 +194,8 @@ build() {
 	mkdir -p "$b"
 	step "$name: configure" "$b/configure.out" \
 	    sh -c 'cd "$1" && shift && "$@"' sh "$b" \
-	    "$srcdir/configure" --enable-werror $vflags "$@" || return 1
+	    "$srcdir/configure" --cache-file="$top/${name%-*}.cache" \
+	    --enable-werror $vflags "$@" || return 1
 	step "$name: make" "$b/make.out" make -C "$b" -j"$jobs" || return 1
 	check "$name: make check" "$b"
 }
@@ -195,7 +230,8 @@ for variant in default disabled; do
 		    "$gb" TESTS=tests/unit/check_evmm LOG_COMPILER="$valgrind"
 		step "gcc-$variant: make distcheck" "$gb/distcheck.out" \
 		    make -C "$gb" -j"$jobs" distcheck \
-		    DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+		    DISTCHECK_CONFIGURE_FLAGS=--enable-werror \
+		    TESTS=tests/unit/check_evmm
 		# The release is the tarball: it must hold what git tracks,
 		# and the Debian packages are built from it.
 		rm -f "$gb"/*.tar.gz
@@ -214,13 +250,10 @@ for variant in default disabled; do
 		    make -C "$gb" bench BENCH_FLAGS=--smoke
 	fi
 
-	build "clang-$variant" "$vflags" CC=clang CXX=clang++ \
-	    CFLAGS="-O2 -gdwarf-4 -std=c99 -pedantic"
-
-	plain_g_flags=$vflags
-	if [ $variant = default ]; then
-		plain_g_flags=evmm_cv_tls_ie=no; fi
-	build "plain-g-$variant" "$plain_g_flags" CC=gcc CXX=g++ CFLAGS=-g
+	clang_flags=$vflags
+	[ $variant = default ] && clang_flags=evmm_cv_tls_ie=no
+	build "clang-$variant" "$clang_flags" CC=clang CXX=clang++ \
+	    CFLAGS="-O0 -gdwarf-4 -std=c99 -pedantic"
 
 	san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 	build "sanitize-$variant" "$vflags" CC=gcc CXX=g++ \

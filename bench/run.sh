@@ -54,6 +54,10 @@ done
 run() { $LIBTOOL --mode=execute "$@"; }
 
 if [ $smoke = yes ]; then
+	# The programs' libtool wrappers find the uninstalled libraries
+	# themselves; libtool --mode=execute is only for putting valgrind
+	# before the real binary, and costs a second a call.
+	run() { "$@"; }
 	status=0
 	for prog in $programs; do
 		for mode in $(run "$prog" modes); do
