@@ -224,8 +224,10 @@ for variant in default disabled; do
 	if build "gcc-$variant" "$gflags" CC=gcc CXX=g++; then
 		gb=$b
 		[ $variant = default ] && sbs_default=$b || sbs_nomm=$b
-		valgrind="env CK_FORK=no $gb/libtool --mode=execute valgrind --quiet \
---error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+		# Tests tagged "stress" take hours under valgrind.
+		valgrind="env CK_FORK=no CK_EXCLUDE_TAGS=stress \
+$gb/libtool --mode=execute valgrind --quiet --error-exitcode=1 \
+--leak-check=full --errors-for-leak-kinds=definite,indirect"
 		check "gcc-$variant: CK_FORK=no under valgrind" \
 		    "$gb" TESTS=tests/unit/check_evmm LOG_COMPILER="$valgrind"
 		step "gcc-$variant: make distcheck" "$gb/distcheck.out" \
