@@ -49,14 +49,16 @@ targets() {
 	# fuzz_process_key includes lib/report.c, to reach its key builder.
 	fuzz process_key $(( (seconds + 4) / 5 )) "$fz/corpus/process_key" \
 	    "$fz/process.dict" -- \
-	    "$fz/fuzz_process_key.c" "$fz/reference.c" "$lib/text.c"
+	    "$fz/fuzz_process_key.c" "$fz/reference.c" "$lib/text.c" \
+	    "$lib/report-files.c"
 	fuzz fault_process $(( (seconds + 9) / 10 )) "$fz/corpus/fault_process" \
 	    "$fz/process.dict" -- \
 	    "$fz/fuzz_fault_process.c" "$fz/reference.c" $library
 }
 # The whole library's sources (no paths with spaces: split on purpose).
-library=$(for f in version mm parse text report summary crash sites stats \
-    fault snapshot front env init reach; do printf '%s ' "$lib/$f.c"; done)
+library=$(for f in version mm checked parse text report report-files summary \
+    crash sites stats fault snapshot front env init reach; do
+	printf '%s ' "$lib/$f.c"; done)
 
 # --budget: the seconds the targets are given in all, and nothing run;
 # tests/scripts/durations.sh holds the documents to it.

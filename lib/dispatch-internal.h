@@ -86,9 +86,10 @@ int evmm_dispatch_sizes_unknown_(int forget);
  * on a block the other made. */
 extern EVMM_INTERNAL_ ATOMIC_(const struct evmm_table *) evmm_allocator_table_;
 
-/* The setters' lock, for the fork handlers (lib/init.c) only: taken
- * before fork(), so that the child finds every table whole, and released
- * after it in both processes. */
+/* The setters' lock: taken by the checked setter (lib/checked.c) around
+ * its calls of lib/setter-internal.h, and by the fork handlers
+ * (lib/init.c) before fork(), so that the child finds every table whole,
+ * and released after it in both processes. */
 void evmm_dispatch_lock_(void);
 void evmm_dispatch_unlock_(void);
 

@@ -12,9 +12,11 @@ if MM_REPLACEMENT
 evmm_sources += \
 	lib/compiler-internal.h lib/atomic-internal.h \
 	lib/mm.c lib/dispatch-internal.h \
+	lib/checked.c lib/setter-internal.h \
 	lib/parse.c lib/parse-internal.h \
 	lib/text.c lib/text-internal.h \
 	lib/report.c lib/report-internal.h lib/report-keys.h \
+	lib/report-files.c lib/report-files-internal.h \
 	lib/summary.c lib/summary-internal.h \
 	lib/crash.c lib/crash-internal.h \
 	lib/sites.c lib/sites-internal.h \

@@ -17,7 +17,9 @@
  * The hot path is a load and an indirect tail call.  The table holds
  * functions with the C library's signatures: for the C library, its own
  * functions; for event_set_mem_functions(), the hooks as given; for
- * evmm_set_allocator(), trampolines that add the hooks' context.
+ * evmm_set_allocator(), trampolines that add the hooks' context
+ * (lib/checked.c, which installs its tables through lib/setter-internal.h:
+ * this file does not know what is in them).
  *
  * Each allocator has two tables, "fresh" and "used".  A fresh table is
  * published while no block has been allocated through it; its allocating
@@ -39,6 +41,7 @@
 #include "event2/event.h"
 #include "dispatch-internal.h"
 #include "init-internal.h"
+#include "setter-internal.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -51,102 +54,6 @@
 #ifdef HAVE_SCHED_YIELD
 #include <sched.h>
 #endif
-
-/*
- * Checked allocators.  Their hooks take a context, so the table holds
- * trampolines that add it.  A trampoline reads its allocator from a fixed
- * slot, whose address the linker resolves: two instructions, no table
- * argument on the hot path.  That takes one set of trampolines per slot,
- * so there are EVMM_ALLOCATORS_MAX slots: as many distinct checked
- * allocators as a process may install.  A slot is written once, under the setter lock,
- * before any table that uses it is published.
- */
-enum { CHECKED_MAX = EVMM_ALLOCATORS_MAX };
-/* The trampolines below are written out for 64 slots. */
-typedef char checked_max_is_64_[CHECKED_MAX == 64 ? 1 : -1];
-static struct evmm_allocator checked[CHECKED_MAX];
-static size_t checked_count;
-
-/*
- * Where errno is, for the trampolines that keep it across a free hook.
- * errno is a call to a function of the C library (through the PLT, with
- * glibc), and the trampoline would otherwise keep its argument across
- * that call too; with initial-exec thread-local storage, each thread
- * asks once and keeps the address, which saves 4 instructions per call.
- */
-#ifdef EVMM_HAVE_TLS_IE
-static __thread int *errno_at __attribute__((tls_model("initial-exec")));
-
-static __attribute__((noinline, cold)) int *
-find_errno(void)
-{
-	return errno_at = &errno;
-}
-
-#define ERRNO_ADDRESS_() \
-	(__builtin_expect(errno_at != NULL, 1) ? errno_at : find_errno())
-#else
-#define ERRNO_ADDRESS_() (&errno)
-#endif
-
-#define TRAMPOLINES_(n, k) \
-	static void * \
-	checked_malloc_##n(size_t sz) \
-	{ \
-		return checked[k].malloc_fn(sz, checked[k].ctx); \
-	} \
-	static void * \
-	checked_realloc_##n(void *ptr, size_t sz) \
-	{ \
-		return checked[k].realloc_fn(ptr, sz, checked[k].ctx); \
-	} \
-	static void \
-	checked_free_##n(void *ptr) \
-	{ \
-		int *e = ERRNO_ADDRESS_(); \
-		int saved = *e; \
-		checked[k].free_fn(ptr, checked[k].ctx); \
-		*e = saved; \
-	} \
-	static void \
-	checked_free_keeps_errno_##n(void *ptr) \
-	{ \
-		checked[k].free_fn(ptr, checked[k].ctx); \
-	} \
-	static void * \
-	checked_calloc_##n(size_t count, size_t size) \
-	{ \
-		return checked[k].calloc_fn(count, size, checked[k].ctx); \
-	} \
-	static size_t \
-	checked_size_##n(void *ptr) \
-	{ \
-		return checked[k].size_fn(ptr, checked[k].ctx); \
-	}
-#define SLOT_(x, y) TRAMPOLINES_(x##y, x * 8 + y)
-#define ROW_(x) SLOT_(x, 0) SLOT_(x, 1) SLOT_(x, 2) SLOT_(x, 3) \
-	SLOT_(x, 4) SLOT_(x, 5) SLOT_(x, 6) SLOT_(x, 7)
-ROW_(0) ROW_(1) ROW_(2) ROW_(3) ROW_(4) ROW_(5) ROW_(6) ROW_(7)
-#undef SLOT_
-#undef ROW_
-
-static const struct trampolines {
-	void *(*malloc_fn)(size_t sz);
-	void *(*realloc_fn)(void *ptr, size_t sz);
-	void (*free_fn)(void *ptr);
-	void (*free_keeps_errno_fn)(void *ptr);
-	void *(*calloc_fn)(size_t count, size_t size);
-	size_t (*size_fn)(void *ptr);
-} trampolines[CHECKED_MAX] = {
-#define SLOT_(x, y) { checked_malloc_##x##y, checked_realloc_##x##y, \
-	checked_free_##x##y, checked_free_keeps_errno_##x##y, \
-	checked_calloc_##x##y, checked_size_##x##y },
-#define ROW_(x) SLOT_(x, 0) SLOT_(x, 1) SLOT_(x, 2) SLOT_(x, 3) \
-	SLOT_(x, 4) SLOT_(x, 5) SLOT_(x, 6) SLOT_(x, 7)
-	ROW_(0) ROW_(1) ROW_(2) ROW_(3) ROW_(4) ROW_(5) ROW_(6) ROW_(7)
-#undef SLOT_
-#undef ROW_
-};
 
 /* The published table. */
 
@@ -178,8 +85,8 @@ publish_front(void)
 }
 
 /* Where the allocator's table is: what the setters replace. */
-static ATOMIC_(const struct evmm_table *) *
-allocator_slot(void)
+ATOMIC_(const struct evmm_table *) *
+evmm_allocator_slot_(void)
 {
 	return LOAD_ACQUIRE_(&fronted) ? &evmm_allocator_table_ : &current;
 }
@@ -191,7 +98,7 @@ allocator_slot(void)
 static const struct evmm_table *
 mark_used(void)
 {
-	ATOMIC_(const struct evmm_table *) *slot = allocator_slot();
+	ATOMIC_(const struct evmm_table *) *slot = evmm_allocator_slot_();
 	const struct evmm_table *t = LOAD_ACQUIRE_(slot);
 
 	while (t->used != NULL && !CAS_(slot, &t, t->used))
@@ -233,8 +140,8 @@ first_calloc(size_t count, size_t size)
 /* The size function of an allocator that cannot tell: 0, remembered. */
 static ATOMIC_(int) sizes_unknown;
 
-static size_t
-unknown_size(void *ptr)
+size_t
+evmm_unknown_size_(void *ptr)
 {
 	(void)ptr;
 	if (!LOAD_ACQUIRE_(&sizes_unknown))
@@ -257,7 +164,7 @@ evmm_dispatch_sizes_unknown_(int forget)
 #ifdef HAVE_MALLOC_USABLE_SIZE
 #define LIBC_SIZE_ malloc_usable_size
 #else
-#define LIBC_SIZE_ unknown_size
+#define LIBC_SIZE_ evmm_unknown_size_
 #endif
 const struct evmm_pair evmm_libc_pair_ = {
 	{ first_malloc, first_realloc, free, first_calloc, LIBC_SIZE_,
@@ -498,10 +405,16 @@ pool_pair_of(const struct evmm_table *t)
 	return NULL;
 }
 
+int
+evmm_made_table_(const struct evmm_table *t)
+{
+	return t == &evmm_libc_pair_.used || pool_pair_of(t) != NULL;
+}
+
 /* Whether @p want is what the used table @p cur wraps: installing it
  * again removes the wrapper, whose blocks it made. */
-static int
-unwraps(const struct evmm_table *cur, const struct evmm_table *want)
+int
+evmm_unwraps_(const struct evmm_table *cur, const struct evmm_table *want)
 {
 	const struct pool_pair *pp = pool_pair_of(cur);
 
@@ -509,27 +422,20 @@ unwraps(const struct evmm_table *cur, const struct evmm_table *want)
 	    same_table(pp->wrapped, want);
 }
 
-/* How a table is installed. */
-enum how {
-	REPLACE,	/* refused once the current one has made a block,
-			 * unless the current one wraps it */
-	WRAP,		/* a declared wrapper: always; records what it wraps */
-	CLASSIC		/* event_set_mem_functions(): always, records nothing */
-};
-
 /* Publish the allocator that @p want describes, as @p how says.  Called
  * locked; returns 0 or an errno value. */
-static int
-install(const struct evmm_table *want, enum how how)
+int
+evmm_install_(const struct evmm_table *want, enum evmm_how how)
 {
-	ATOMIC_(const struct evmm_table *) *slot = allocator_slot();
+	ATOMIC_(const struct evmm_table *) *slot = evmm_allocator_slot_();
 	const struct evmm_table *cur = LOAD_ACQUIRE_(slot);
 	const struct evmm_pair *pair;
 	struct pool_pair *pp;
 
 	/* Checked before a table is made, so that a refused allocator
 	 * costs no memory. */
-	if (cur->used == NULL && how == REPLACE && !unwraps(cur, want))
+	if (cur->used == NULL && how == EVMM_REPLACE &&
+	    !evmm_unwraps_(cur, want))
 		return EBUSY;
 	pair = pair_for(want);
 	if (pair == NULL)
@@ -540,7 +446,8 @@ install(const struct evmm_table *want, enum how how)
 	 * current table used: then look again. */
 	while (!CAS_(slot, &cur,
 	    cur->used != NULL ? &pair->fresh : &pair->used))
-		if (cur->used == NULL && how == REPLACE && !unwraps(cur, want))
+		if (cur->used == NULL && how == EVMM_REPLACE &&
+		    !evmm_unwraps_(cur, want))
 			return EBUSY;
 	publish_front();
 	/* A wrapper records what it wraps; an allocator that took over
@@ -548,9 +455,9 @@ install(const struct evmm_table *want, enum how how)
 	 * that a wrapper gave way to keeps what it wraps itself, so that a
 	 * chain comes apart in order. */
 	pp = pool_pair_of(&pair->used);
-	if (pp != NULL && how == WRAP)
+	if (pp != NULL && how == EVMM_WRAP)
 		pp->wrapped = cur->used != NULL ? cur->used : cur;
-	else if (pp != NULL && (how == CLASSIC || cur->used != NULL))
+	else if (pp != NULL && (how == EVMM_CLASSIC || cur->used != NULL))
 		pp->wrapped = NULL;
 	return 0;
 }
@@ -575,260 +482,11 @@ event_set_mem_functions(void *(*malloc_fn)(size_t sz),
 		want.free_fn = free_fn;
 	/* Blocks from the program's hooks have sizes only they know. */
 	if (malloc_fn != NULL || realloc_fn != NULL || free_fn != NULL)
-		want.size_fn = unknown_size;
+		want.size_fn = evmm_unknown_size_;
 	/* The classic setter replaces unconditionally and reports nothing;
 	 * its only failure, no memory for a new table, leaves the allocator
 	 * as it was.  errno is left as it was either way. */
 	lock_setters();
-	(void)install(&want, CLASSIC);
+	(void)evmm_install_(&want, EVMM_CLASSIC);
 	unlock_setters();
-}
-
-/* The checked setter and the getter. */
-
-/* The size of struct evmm_allocator in 0.1.0, which had no size_fn. */
-#define ALLOCATOR_0_1_SIZE offsetof(struct evmm_allocator, size_fn)
-
-/* Whether @p a is a description this library can read: at least as long
- * as the first version of the struct, no longer than the documented bound
- * (a larger size is a caller's bug, and reading that far could fault),
- * and, if a newer header made it longer, with every field this library
- * does not know left zero. */
-static int
-readable(const struct evmm_allocator *a)
-{
-	const unsigned char *tail = (const unsigned char *)a;
-	size_t i;
-
-	if ((a->size != ALLOCATOR_0_1_SIZE && a->size < sizeof(*a)) ||
-	    a->size > EVMM_ALLOCATOR_SIZE_MAX)
-		return 0;
-	for (i = sizeof(*a); i < a->size; i++)
-		if (tail[i] != 0)
-			return 0;
-	return 1;
-}
-
-/* The slot of checked allocator @p a, or -1 when it has none.  Called
- * locked. */
-static int
-find_slot(const struct evmm_allocator *a)
-{
-	size_t k;
-
-	for (k = 0; k < checked_count; k++)
-		if (checked[k].malloc_fn == a->malloc_fn &&
-		    checked[k].realloc_fn == a->realloc_fn &&
-		    checked[k].free_fn == a->free_fn &&
-		    checked[k].calloc_fn == a->calloc_fn &&
-		    checked[k].size_fn == a->size_fn &&
-		    checked[k].ctx == a->ctx && checked[k].flags == a->flags)
-			return (int)k;
-	return -1;
-}
-
-/* A new slot for @p a, or -1 when every slot is taken.  Called locked. */
-static int
-add_slot(const struct evmm_allocator *a)
-{
-	if (checked_count == CHECKED_MAX)
-		return -1;
-	checked[checked_count] = *a;
-	return (int)checked_count++;
-}
-
-/* The table of the checked allocator in slot @p k. */
-static void
-checked_table(int k, struct evmm_table *want)
-{
-	const struct trampolines *tr = &trampolines[k];
-	const struct evmm_allocator *a = &checked[k];
-
-	*want = evmm_libc_pair_.used;
-	want->malloc_fn = tr->malloc_fn;
-	want->realloc_fn = tr->realloc_fn;
-	/* Saving errno costs a call to find it and register spills, more
-	 * than the dispatch itself: skipped for hooks that keep errno
-	 * themselves. */
-	want->free_fn = a->flags & EVMM_ALLOCATOR_FREE_KEEPS_ERRNO ?
-	    tr->free_keeps_errno_fn : tr->free_fn;
-	want->calloc_fn = a->calloc_fn != NULL ? tr->calloc_fn : NULL;
-	want->size_fn = a->size_fn != NULL ? tr->size_fn : unknown_size;
-	want->checked = a;
-}
-
-static void *table_malloc(size_t sz, void *t);
-static void *table_realloc(void *ptr, size_t sz, void *t);
-static void table_free(void *ptr, void *t);
-static void *table_calloc(size_t count, size_t size, void *t);
-static size_t table_size(void *ptr, void *t);
-
-/* Whether the hooks of @p a that are the getter's own functions, which
- * read their context as a table, are handed a table this library made,
- * one that has the function the hook calls.  The context is compared
- * with the tables' addresses before anything is read through it, so a
- * caller's pointer that is not one of them is never followed.  Called
- * locked. */
-static int
-own_tables_whole(const struct evmm_allocator *a)
-{
-	const struct evmm_table *t = a->ctx;
-
-	if (a->malloc_fn != table_malloc && a->realloc_fn != table_realloc &&
-	    a->free_fn != table_free && a->calloc_fn != table_calloc &&
-	    a->size_fn != table_size)
-		return 1;
-	if (t != &evmm_libc_pair_.used && pool_pair_of(t) == NULL)
-		return 0;
-	return (a->calloc_fn != table_calloc || t->calloc_fn != NULL) &&
-	    (a->size_fn != table_size || t->size_fn != unknown_size);
-}
-
-int
-evmm_set_allocator(const struct evmm_allocator *a)
-{
-	struct evmm_allocator copy;
-	struct evmm_table want;
-	int err, k, wraps;
-
-	memset(&copy, 0, sizeof(copy));
-	if (a != NULL) {
-		if (!readable(a) || (a->flags & ~(unsigned)(EVMM_ALLOCATOR_WRAPS |
-		    EVMM_ALLOCATOR_FREE_KEEPS_ERRNO)) != 0) {
-			errno = EINVAL;
-			return -1;
-		}
-		memcpy(&copy, a, a->size < sizeof(copy) ? a->size :
-		    sizeof(copy));
-	}
-	wraps = (copy.flags & EVMM_ALLOCATOR_WRAPS) != 0;
-	/* What the slot records: the hooks, the context and the one flag
-	 * that changes the trampolines. */
-	copy.size = sizeof(copy);
-	copy.flags &= EVMM_ALLOCATOR_FREE_KEEPS_ERRNO;
-	/* What evmm_get_allocator() said of the C library or of classic
-	 * hooks: installing it again installs that table itself, so that a
-	 * wrapper built on it can be removed. */
-	lock_setters();
-	if (!own_tables_whole(&copy)) {
-		unlock_setters();
-		errno = EINVAL;
-		return -1;
-	}
-	if (copy.malloc_fn == table_malloc &&
-	    copy.realloc_fn == table_realloc && copy.free_fn == table_free) {
-		err = install(copy.ctx, wraps ? WRAP : REPLACE);
-		unlock_setters();
-		goto out;
-	}
-	unlock_setters();
-	if (copy.malloc_fn == NULL && copy.realloc_fn == NULL &&
-	    copy.free_fn == NULL && copy.calloc_fn == NULL &&
-	    copy.size_fn == NULL) {
-		lock_setters();
-		err = install(&evmm_libc_pair_.used, wraps ? WRAP : REPLACE);
-		unlock_setters();
-		goto out;
-	}
-	if (copy.malloc_fn == NULL || copy.realloc_fn == NULL ||
-	    copy.free_fn == NULL) {
-		errno = EINVAL;
-		return -1;
-	}
-	lock_setters();
-	/* EBUSY is checked again by install(); here so that a refused
-	 * allocator takes no slot.  An allocator that a wrapper wraps was
-	 * installed before, so it has a slot. */
-	k = find_slot(&copy);
-	if (k >= 0)
-		checked_table(k, &want);
-	if (!wraps && LOAD_ACQUIRE_(allocator_slot())->used == NULL &&
-	    (k < 0 || !unwraps(LOAD_ACQUIRE_(allocator_slot()), &want))) {
-		err = EBUSY;
-	} else if (k < 0 && (k = add_slot(&copy)) < 0) {
-		err = ENOMEM;
-	} else {
-		checked_table(k, &want);
-		err = install(&want, wraps ? WRAP : REPLACE);
-	}
-	unlock_setters();
-out:
-	if (err != 0) {
-		errno = err;
-		return -1;
-	}
-	return 0;
-}
-
-/* For evmm_get_allocator(): a table's functions as hooks with a context,
- * the table itself, which they never write through. */
-#define TABLE_(p) ((const struct evmm_table *)(p))
-
-static void *
-table_malloc(size_t sz, void *t)
-{
-	return TABLE_(t)->malloc_fn(sz);
-}
-
-static void *
-table_realloc(void *ptr, size_t sz, void *t)
-{
-	return TABLE_(t)->realloc_fn(ptr, sz);
-}
-
-static void
-table_free(void *ptr, void *t)
-{
-	TABLE_(t)->free_fn(ptr);
-}
-
-static void *
-table_calloc(size_t count, size_t size, void *t)
-{
-	return TABLE_(t)->calloc_fn(count, size);
-}
-
-static size_t
-table_size(void *ptr, void *t)
-{
-	return TABLE_(t)->size_fn(ptr);
-}
-
-int
-evmm_get_allocator(struct evmm_allocator *a)
-{
-	struct evmm_allocator out;
-	const struct evmm_table *t;
-	size_t n;
-
-	if (a == NULL || (a->size != ALLOCATOR_0_1_SIZE &&
-	    a->size < sizeof(*a)) || a->size > EVMM_ALLOCATOR_SIZE_MAX) {
-		errno = EINVAL;
-		return -1;
-	}
-	/* An older caller's struct gets the fields it knows. */
-	n = a->size < sizeof(out) ? a->size : sizeof(out);
-	t = LOAD_ACQUIRE_(allocator_slot());
-	if (t->used != NULL)
-		t = t->used;
-	if (t->checked != NULL) {
-		out = *t->checked;
-	} else {
-		/* The C library or classic hooks. */
-		memset(&out, 0, sizeof(out));
-		out.size = sizeof(out);
-		out.malloc_fn = table_malloc;
-		out.realloc_fn = table_realloc;
-		out.free_fn = table_free;
-		out.calloc_fn = t->calloc_fn != NULL ? table_calloc : NULL;
-		out.size_fn = t->size_fn != unknown_size ? table_size : NULL;
-		out.ctx = (void *)(uintptr_t)t;
-	}
-	/* A longer struct from a newer header: its fields are unknown
-	 * here, so they read as zero, which means "not given". */
-	if (a->size > n)
-		memset((unsigned char *)a + n, 0, a->size - n);
-	out.size = n;
-	memcpy(a, &out, n);
-	return 0;
 }

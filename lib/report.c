@@ -4,8 +4,10 @@
 /*
  * The EVMM_REPORT file: lib/report-internal.h.
  * What they say is handed to them (lib/snapshot.c gathers it); this file
- * owns where they go.  Depends on lib/text.c, lib/report-keys.h and the
- * types of lib/sites-internal.h only.
+ * owns where they go.  Depends on lib/text.c, lib/report-files.c (whether
+ * a file is fit to hold a report, and the keys of a directory's
+ * reports), lib/report-keys.h and the types of lib/sites-internal.h
+ * only.
  *
  * The report file is a protocol with evmm-torture(1), which reads its
  * key=value lines: the keys below must not change.  It is opened once,
@@ -58,25 +60,10 @@
 
 #include "event2/evmm_debug.h"
 #include "atomic-internal.h"
+#include "report-files-internal.h"
 #include "report-internal.h"
 #include "report-keys.h"
 #include "text-internal.h"
-
-/* Where the platform lacks them (Windows), what they guard against does
- * not arise there either. */
-#ifndef O_NOFOLLOW
-#define O_NOFOLLOW 0
-#endif
-#ifndef O_NONBLOCK
-#define O_NONBLOCK 0
-#endif
-#ifndef O_CLOEXEC
-#define O_CLOEXEC 0
-#endif
-
-#if defined(HAVE_OPENAT) && defined(O_DIRECTORY)
-#define EVMM_REPORT_DIRECTORIES_ 1
-#endif
 
 /* --- The report file --------------------------------------------------- */
 
@@ -115,74 +102,13 @@ static unsigned long forks;
 #ifdef EVMM_REPORT_DIRECTORIES_
 static const char *dir_path;
 /* The directory and the key, for messages. */
-static char report_name[4096 + EVMM_PROCESS_KEY_MAX + 2];
+static char report_name[EVMM_REPORT_NAME_SIZE];
 #endif
 
 static long
 current_pid(void)
 {
 	return (long)getpid();
-}
-
-/* "libevmm: EVMM_REPORT: cannot write PATH: WHY; no report is written" */
-static void
-report_problem(const char *path, const char *why)
-{
-	struct evmm_text t;
-
-	t.len = 0;
-	evmm_text_str_(&t, "libevmm: EVMM_REPORT: cannot write ");
-	evmm_text_escaped_(&t, path);
-	evmm_text_str_(&t, ": ");
-	evmm_text_str_(&t, why);
-	evmm_text_str_(&t, "; no report is written\n");
-	evmm_text_stderr_(&t);
-}
-
-/* fd, moved above the standard streams: a program started with them
- * closed would otherwise write its output into the report. */
-static int
-above_standard_streams(int fd)
-{
-#ifdef F_DUPFD_CLOEXEC
-	if (fd <= 2) {
-		int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-
-		if (moved >= 0) {
-			(void)close(fd);
-			fd = moved;
-		}
-	}
-#endif
-	return fd;
-}
-
-/* Whether the file or directory sb describes belongs to the caller;
- * where the platform has no owners (Windows), everything does. */
-static int
-callers_own(const struct stat *sb)
-{
-#ifdef HAVE_GETEUID
-	return sb->st_uid == geteuid();
-#else
-	(void)sb;
-	return 1;
-#endif
-}
-
-/* Why the file sb describes is not the caller's alone to write, or NULL.
- * Another user's file, or a hard link planted in a shared directory (to
- * a file elsewhere, of this user or not), would receive the report. */
-static const char *
-not_callers_file(const struct stat *sb)
-{
-	if (!S_ISREG(sb->st_mode))
-		return "not a regular file";
-	if (!callers_own(sb))
-		return "it belongs to another user";
-	if (sb->st_nlink != 1)
-		return "it has more than one link (a hard link)";
-	return NULL;
 }
 
 /* Keep fd, open on path, as the report if it is the caller's regular
@@ -196,15 +122,15 @@ adopt_report(int fd, const char *path)
 	if (fstat(fd, &sb) != 0)
 		why = strerror(errno);
 	else
-		why = not_callers_file(&sb);
+		why = evmm_not_callers_file_(&sb);
 	if (why == NULL && ftruncate(fd, 0) != 0)
 		why = strerror(errno);
 	if (why != NULL) {
 		(void)close(fd);
-		report_problem(path, why);
+		evmm_report_problem_(path, why);
 		return -1;
 	}
-	report_fd = above_standard_streams(fd);
+	report_fd = evmm_above_standard_streams_(fd);
 	report_path = path;
 	report_pid = current_pid();
 	report_dev = sb.st_dev;
@@ -213,17 +139,6 @@ adopt_report(int fd, const char *path)
 }
 
 #ifdef EVMM_REPORT_DIRECTORIES_
-/* Copy @p s to @p buf at @p at, cut to leave room for the NUL that ends
- * it (@p size > 0): where the string now ends. */
-static size_t
-append_cut(char *buf, size_t size, size_t at, const char *s)
-{
-	while (*s != '\0' && at < size - 1)
-		buf[at++] = *s++;
-	buf[at] = '\0';
-	return at;
-}
-
 /* Create this process's file in the directory, named by its key, which
  * must not exist: O_EXCL, so that nothing already there (a file, a
  * symbolic link) is followed, opened or emptied.  The file descriptor,
@@ -245,143 +160,10 @@ create_in_directory(void)
 	    O_NOFOLLOW | O_CLOEXEC, 0600);
 }
 
-/* "DIR/NAME" in buf, of sizeof(report_name) bytes, cut to fit.  Built
- * in place, with no buffer on the stack: name_report() runs in the child
- * of fork(), whose stack may be a small thread's
- * (evmm_report_forked_()). */
-static void
-join_path(char *buf, const char *dir, const char *name)
-{
-	size_t n = 0;
-
-	n = append_cut(buf, sizeof(report_name), n, dir);
-	n = append_cut(buf, sizeof(report_name), n, "/");
-	(void)append_cut(buf, sizeof(report_name), n, name);
-}
-
 static void
 name_report(const char *dir)
 {
-	join_path(report_name, dir, process_key);
-}
-
-/* The program's name as a key's NAME: its bytes outside [A-Za-z0-9._-]
- * made '_', cut to EVMM_PROCESS_NAME_MAX bytes; "process" when there is
- * none. */
-static size_t
-program_key_name(char *buf)
-{
-	const char *name = NULL;
-	size_t n;
-	unsigned char c;
-
-#if defined(HAVE_DECL_PROGRAM_INVOCATION_SHORT_NAME) && \
-    HAVE_DECL_PROGRAM_INVOCATION_SHORT_NAME
-	name = program_invocation_short_name;
-#elif defined(HAVE_GETPROGNAME)
-	name = getprogname();
-#endif
-	if (name == NULL || *name == '\0')
-		name = "process";
-	for (n = 0; name[n] != '\0' && n < EVMM_PROCESS_NAME_MAX; n++) {
-		c = (unsigned char)name[n];
-		buf[n] = (char)((c >= 'a' && c <= 'z') || (c >= 'A' &&
-		    c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-		    c == '_' || c == '-' ? c : '_');
-	}
-	buf[n] = '\0';
-	return n;
-}
-
-/* Why the directory sb describes is not the caller's alone, or NULL.
- * The sticky bit is not enough: it keeps others from removing the
- * caller's files, not from creating the names its processes will
- * need. */
-static const char *
-not_callers_directory(const struct stat *sb)
-{
-	if (!callers_own(sb))
-		return "the directory belongs to another user";
-	if ((sb->st_mode & (S_IWGRP | S_IWOTH)) != 0)
-		return "other users can write to the directory";
-	return NULL;
-}
-
-/* The ordinal N of this program image's key NAME#N, from the counter
- * file ".NAME#next" in the directory, which holds the last N taken:
- * read and advanced under a lock, so that programs of one name started
- * at once take different ordinals.  N, or 0 after saying why on
- * standard error. */
-static unsigned long
-take_ordinal(int dirfd, const char *dir, const char *name)
-{
-	char counter[EVMM_PROCESS_NAME_MAX + sizeof(".#next")];
-	char path[sizeof(report_name)];
-	struct evmm_text t;
-	struct flock lock;
-	struct stat sb;
-	const char *why = NULL;
-	unsigned long last = 0;
-	ssize_t got;
-	int fd, k;
-
-	t.len = 0;
-	evmm_text_str_(&t, ".");
-	evmm_text_str_(&t, name);
-	evmm_text_str_(&t, "#next");
-	memcpy(counter, t.buf, t.len);
-	counter[t.len] = '\0';
-	join_path(path, dir, counter);
-
-	fd = openat(dirfd, counter, O_RDWR | O_CREAT | O_NOFOLLOW |
-	    O_NONBLOCK | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		report_problem(path, strerror(errno));
-		return 0;
-	}
-	memset(&lock, 0, sizeof(lock));
-	lock.l_type = F_WRLCK;
-	lock.l_whence = SEEK_SET;
-	if (fstat(fd, &sb) != 0)
-		why = strerror(errno);
-	else
-		why = not_callers_file(&sb);
-	while (why == NULL && fcntl(fd, F_SETLKW, &lock) != 0)
-		if (errno != EINTR)
-			why = strerror(errno);
-	if (why == NULL) {
-		got = pread(fd, t.buf, 24, 0);
-		if (got < 0)
-			why = strerror(errno);
-		for (k = 0; why == NULL && k < got && t.buf[k] != '\n'; k++) {
-			if (t.buf[k] < '0' || t.buf[k] > '9' ||
-			    last > EVMM_PROCESS_ORDINAL_MAX)
-				why = "not a counter of report keys";
-			else
-				last = last * 10 + (unsigned long)(t.buf[k] -
-				    '0');
-		}
-	}
-	if (why == NULL && last >= EVMM_PROCESS_ORDINAL_MAX)
-		why = "every key is taken; remove the directory's "
-		    "reports and this counter";
-	if (why == NULL) {
-		last++;
-		t.len = 0;
-		evmm_text_u64_(&t, last);
-		evmm_text_str_(&t, "\n");
-		/* Never shorter than what it replaces: N only grows. */
-		if ((got = pwrite(fd, t.buf, t.len, 0)) < 0)
-			why = strerror(errno);
-		else if ((size_t)got != t.len)
-			why = "short write";
-	}
-	(void)close(fd);	/* lets the lock go */
-	if (why != NULL) {
-		report_problem(path, why);
-		return 0;
-	}
-	return last;
+	evmm_join_path_(report_name, dir, process_key);
 }
 
 /* EVMM_REPORT is the directory open on dirfd: take this process's key,
@@ -396,13 +178,13 @@ open_in_directory(int dirfd, const char *path)
 	const char *why;
 	int fd;
 
-	dirfd = above_standard_streams(dirfd);
+	dirfd = evmm_above_standard_streams_(dirfd);
 	if (fstat(dirfd, &sb) != 0)
 		why = strerror(errno);
 	else
-		why = not_callers_directory(&sb);
+		why = evmm_not_callers_directory_(&sb);
 	if (why != NULL) {
-		report_problem(path, why);
+		evmm_report_problem_(path, why);
 		(void)close(dirfd);
 		return -1;
 	}
@@ -410,8 +192,8 @@ open_in_directory(int dirfd, const char *path)
 	dir_dev = sb.st_dev;
 	dir_ino = sb.st_ino;
 	dir_path = path;
-	len = program_key_name(process_key);
-	n = take_ordinal(dirfd, path, process_key);
+	len = evmm_program_key_name_(process_key);
+	n = evmm_take_ordinal_(dirfd, path, process_key);
 	fd = -1;
 	if (n > 0) {
 		t.len = 0;
@@ -422,7 +204,7 @@ open_in_directory(int dirfd, const char *path)
 		name_report(path);
 		fd = create_in_directory();
 		if (fd < 0)
-			report_problem(report_name, errno == EEXIST ?
+			evmm_report_problem_(report_name, errno == EEXIST ?
 			    "a file of that name is in the way" :
 			    strerror(errno));
 	}
@@ -467,7 +249,7 @@ evmm_report_open_(const char *path)
 #endif
 		if (err == ENXIO)
 			why = "not a regular file";
-		report_problem(path, why);
+		evmm_report_problem_(path, why);
 		return -1;
 	}
 	return adopt_report(fd, path);
@@ -671,7 +453,7 @@ evmm_report_begin_(void)
 		EVMM_STORE_RELAXED(&report_pending, 0);
 		if (fd < 0) {
 			report_failed = 1;
-			report_problem(report_name, errno == EEXIST ?
+			evmm_report_problem_(report_name, errno == EEXIST ?
 			    "a file of that name is in the way" :
 			    strerror(errno));
 		} else if (adopt_report(fd, report_name) != 0)
@@ -711,7 +493,7 @@ evmm_report_write_(const struct evmm_report_data *d)
 	}
 	if (why != NULL && !report_failed) {
 		report_failed = 1;
-		report_problem(report_path, why);
+		evmm_report_problem_(report_path, why);
 	}
 }
 
@@ -742,5 +524,5 @@ evmm_report_close_(void)
 	EVMM_STORE_RELAXED(&report_fd, -1);
 	UNLOCK_(&report_busy);
 	if (fd >= 0 && close(fd) != 0 && !report_failed)
-		report_problem(report_path, strerror(errno));
+		evmm_report_problem_(report_path, strerror(errno));
 }
