@@ -6,6 +6,7 @@ EXTRA_DIST += \
 	doc/libevent.md \
 	doc/out-of-memory-testing.md \
 	doc/packaging.md \
+	doc/releasing.md \
 	doc/security.md \
 	doc/testing.md \
 	doc/threads.md

@@ -115,8 +115,9 @@ static const struct trampolines {
 
 /* The checked setter. */
 
-/* The size of struct evmm_allocator in 0.1.0, which had no size_fn. */
-#define ALLOCATOR_0_1_SIZE offsetof(struct evmm_allocator, size_fn)
+/* The size of a struct evmm_allocator that ends at ctx, without size_fn
+ * (event2/evmm.h). */
+#define ALLOCATOR_SIZE_TO_CTX offsetof(struct evmm_allocator, size_fn)
 
 /* Whether @p a is a description this library can read: at least as long
  * as the first version of the struct, no longer than the documented bound
@@ -129,7 +130,7 @@ readable(const struct evmm_allocator *a)
 	const unsigned char *tail = (const unsigned char *)a;
 	size_t i;
 
-	if ((a->size != ALLOCATOR_0_1_SIZE && a->size < sizeof(*a)) ||
+	if ((a->size != ALLOCATOR_SIZE_TO_CTX && a->size < sizeof(*a)) ||
 	    a->size > EVMM_ALLOCATOR_SIZE_MAX)
 		return 0;
 	for (i = sizeof(*a); i < a->size; i++)
@@ -335,7 +336,7 @@ evmm_get_allocator(struct evmm_allocator *a)
 	const struct evmm_table *t;
 	size_t n;
 
-	if (a == NULL || (a->size != ALLOCATOR_0_1_SIZE &&
+	if (a == NULL || (a->size != ALLOCATOR_SIZE_TO_CTX &&
 	    a->size < sizeof(*a)) || a->size > EVMM_ALLOCATOR_SIZE_MAX) {
 		errno = EINVAL;
 		return -1;

@@ -139,6 +139,7 @@ dist_check_SCRIPTS = \
 	tests/scripts/libevent.sh \
 	tests/scripts/man.sh \
 	tests/scripts/preload-libevent.sh \
+	tests/scripts/release-version.sh \
 	tests/scripts/torture.sh \
 	tests/scripts/torture-hygiene.sh \
 	tests/scripts/torture-tree.sh \

@@ -36,7 +36,11 @@ extern "C" {
 #define EVMM_VERSION EVENT__EVMM_VERSION
 
 /** The version of these headers as a number, 0xMMmmpp00: 1.2.3 is
- * 0x01020300, so versions compare with < and >. */
+ * 0x01020300, so versions compare with < and >.  Everything declared in
+ * libevmm's headers is in 1.0.0; what a later version adds is marked
+ * "Since X.Y.Z" here and in the manual pages, and code that must build
+ * against older headers tests for it: #if EVMM_NUMERIC_VERSION >=
+ * 0x01010000 for what 1.1.0 adds. */
 #define EVMM_NUMERIC_VERSION EVENT__EVMM_NUMERIC_VERSION
 
 /**
@@ -240,9 +244,9 @@ struct evmm_allocator {
 	 * has not freed, and only while statistics or fault injection are
 	 * on; the statistics then count bytes (see evmm_stats_get()), and
 	 * when it is NULL they count blocks only.  It must not allocate
-	 * through libevmm.  Added in 0.2.0, after @c ctx, so that a struct
-	 * from 0.1.0's headers, whose @c size ends at @c ctx, is still
-	 * accepted. */
+	 * through libevmm.  The struct may end before it: a @c size of
+	 * offsetof(struct evmm_allocator, size_fn), which ends at @c ctx,
+	 * describes an allocator without this hook. */
 	size_t (*size_fn)(void *ptr, void *ctx);
 };
 
@@ -292,8 +296,8 @@ struct evmm_allocator {
  * @param a  the new allocator; NULL, or a description whose four hooks are
  *   all NULL, restores the C library (subject to the same rule).
  * @return 0 on success, errno unchanged.  -1 with errno set, and nothing
- *   changed: EINVAL when @p a->size is neither 0.1.0's size (up to
- *   @c ctx) nor at least this version's, when it is larger than
+ *   changed: EINVAL when @p a->size is neither the size that ends
+ *   at @c ctx nor at least this version's, when it is larger than
  *   EVMM_ALLOCATOR_SIZE_MAX, when a longer struct sets fields this
  *   version does not know, when @c flags has unknown bits, or when some
  *   but not all of @c malloc_fn, @c realloc_fn and @c free_fn are given
@@ -332,11 +336,11 @@ int evmm_set_allocator(const struct evmm_allocator *a);
  *
  * @param a  where to write; set @c a->size first, as for
  *   evmm_set_allocator().  Fields this version does not know are zeroed;
- *   a struct from 0.1.0 headers gets the fields up to @c ctx.
+ *   a struct whose size ends at @c ctx gets the fields up to it.
  * @return 0, with @c a->size set to the size written (the smaller of the
  *   caller's and this version's); or -1 with errno set to EINVAL when
- *   @p a is NULL, or @c a->size is neither 0.1.0's size nor at least this
- *   version's, or is larger than EVMM_ALLOCATOR_SIZE_MAX (nothing is
+ *   @p a is NULL, or @c a->size is neither the size that ends at @c ctx
+ *   nor at least this version's, or is larger than EVMM_ALLOCATOR_SIZE_MAX (nothing is
  *   written then).
  */
 EVENT2_EXPORT_SYMBOL

@@ -181,8 +181,8 @@ struct evmm_stats {
 	 * which only a lock taken on every call could see exactly.) */
 	unsigned long long peak_bytes;
 	/** 1 while the statistics are on; 0 while they are off, when every
-	 * other field is 0 too.  Added in 0.2.0: a caller built against
-	 * 0.1.0 passes a smaller size and does not get it. */
+	 * other field is 0 too.  A caller whose @p size ends before this
+	 * field does not get it. */
 	int enabled;
 };
 

@@ -19,6 +19,8 @@ if [ "$MM_REPLACEMENT" = yes ]; then
 	# strdup and calloc allocate, realloc grows the table, two frees.
 	ok_if "example counts every call through its allocator" \
 	    matches "$out" -F '2 malloc, 1 realloc and 2 free calls'
+	ok_if "README.md quotes what the example prints" \
+	    grep -qF "\`$out\`" "$top_srcdir/README.md"
 else
 	ok_if "example says the allocator cannot be replaced" \
 	    matches "$out" -F 'configured with --disable-malloc-replacement'

@@ -480,8 +480,8 @@ START_TEST(test_get_allocator_reports_size_hook)
 }
 END_TEST
 
-/* A caller built against 0.1.0's headers: its struct ends at ctx. */
-START_TEST(test_allocator_struct_of_0_1_is_accepted)
+/* A caller whose struct ends at ctx, without size_fn. */
+START_TEST(test_allocator_struct_ending_at_ctx_is_accepted)
 {
 	struct evmm_allocator a = counting_wrapper();
 	union {
@@ -1023,7 +1023,7 @@ make_allocator_suite(void)
 	tcase_add_test(tc, test_get_allocator_huge_size_is_einval);
 	tcase_add_test(tc, test_get_allocator_reports_checked_hooks);
 	tcase_add_test(tc, test_get_allocator_reports_size_hook);
-	tcase_add_test(tc, test_allocator_struct_of_0_1_is_accepted);
+	tcase_add_test(tc, test_allocator_struct_ending_at_ctx_is_accepted);
 	tcase_add_test(tc, test_get_allocator_libc_is_callable);
 	tcase_add_test(tc, test_get_allocator_reaches_classic_hooks);
 	tcase_add_test(tc, test_set_allocator_refuses_getters_hooks_with_foreign_ctx);

@@ -69,7 +69,7 @@ struct point;
 /* Whether a module, by its file name whatever directory holds it, is
  * libevmm, the C library, the loader, the unwinder or a checker's
  * runtime: not where the program itself went wrong.  (A build tree may
- * well be called libevmm-0.2.0: only the file name counts.) */
+ * well be called libevmm-1.0.0: only the file name counts.) */
 int foreign_module(const char *module, size_t len);
 /* Whether the text of a frame (a checker's log line) names such a
  * module anywhere in it. */
