@@ -23,6 +23,11 @@
 #              (DWARF 4: the valgrind that evmm-torture's tests use
 #              cannot read clang's DWARF 5)
 #   sanitize   gcc with AddressSanitizer and UndefinedBehaviorSanitizer
+#   musl       musl-gcc, make check: a C library other than glibc, for
+#              which configure finds that Check and libevent (built for
+#              glibc) cannot be used, so make check skips the Check
+#              suites and the libevent tests, saying why, and runs the
+#              rest (skipped without musl-tools)
 # and the default variant once more with gcc and ThreadSanitizer.  The
 # two variants of a compiler and flags share one configure cache, since
 # their feature checks are the same; the variant is an option, not a
@@ -59,8 +64,8 @@
 #
 # Needs: autoconf automake libtool pkgconf check gcc g++ clang valgrind
 # mandoc libclang-rt-14-dev libevent-dev, and optionally abigail-tools,
-# gcc-mingw-w64-x86-64-win32, wine64, debhelper, lintian, rpm and
-# rpmlint (README.md has the apt-get line).  EVMM_JOBS sets make's -j.
+# gcc-mingw-w64-x86-64-win32, wine64, debhelper, lintian, rpm, rpmlint
+# and musl-tools (README.md has the apt-get line).  EVMM_JOBS sets make's -j.
 
 set -u
 srcdir=$(cd "$(dirname "$0")" && pwd)
@@ -260,6 +265,14 @@ $gb/libtool --mode=execute valgrind --quiet --error-exitcode=1 \
 	san="-fsanitize=address,undefined -fno-sanitize-recover=all"
 	build "sanitize-$variant" "$vflags" CC=gcc CXX=g++ \
 	    CFLAGS="-O1 -g -fno-omit-frame-pointer $san" LDFLAGS="$san"
+
+	if command -v musl-gcc >/dev/null 2>&1; then
+		build "musl-$variant" "$vflags" CC=musl-gcc
+	else
+		skipped=$((skipped + 1))
+		say "SKIP: musl-$variant: no musl-gcc (Debian: apt-get install musl-tools)"
+		echo "musl-$variant: no musl-gcc (Debian: musl-tools)" >>"$skips"
+	fi
 done
 
 # The allocator table is shared between threads in the default variant

@@ -75,7 +75,9 @@ maps_to() {
 # in_function FRAME FUNCTION: one test, that FRAME is in FUNCTION;
 # skipped where there is no addr2line to say.
 in_function() {
-	if [ $have_addr2line = yes ]; then
+	if [ "$CRASH_FRAMES" != yes ]; then
+		frames_ok "... in $2(), says addr2line" false
+	elif [ $have_addr2line = yes ]; then
 		ok_if "... in $2(), says addr2line" maps_to "$1" "$2"
 	else
 		skip "... in $2(), says addr2line" "no addr2line"
@@ -137,7 +139,7 @@ ok_if "... with at most 16 frames" \
     test "$(printf '%s\n' "$rep" | grep -c '^crash_frame=')" -le 16
 frame=$(printf '%s\n' "$rep" | sed -n "s|^crash_frame=\($victim+0x[0-9a-f]*\)|\1|p" |
     head -n 1)
-ok_if "... one of them in the victim" test -n "$frame"
+frames_ok "... one of them in the victim" test -n "$frame"
 in_function "$frame" xmalloc
 
 run segv
@@ -156,14 +158,14 @@ else
 	run segv EVMM_FAULT=nth=1000
 	ok_if "a crash with fault injection on, not yet reached, is written" \
 	    matches "$rep" -x 'crash_signal=11'
-	ok_if "... at main()" test -n "$(printf '%s\n' "$rep" |
+	frames_ok "... at main()" test -n "$(printf '%s\n' "$rep" |
 	    grep "^crash_frame=$victim+0x")"
 	ok_if "... and still dies of SIGSEGV (status 139)" \
 	    test "$status" -eq 139
 	run overflow EVMM_FAULT=nth=1000
 	ok_if "a stack overflow is written, from the alternate stack" \
 	    matches "$rep" -x 'crash_signal=11'
-	ok_if "... with its frames in the victim" test "$(printf '%s\n' \
+	frames_ok "... with its frames in the victim" test "$(printf '%s\n' \
 	    "$rep" | grep -c "^crash_frame=$victim+0x")" -ge 8
 fi
 
@@ -188,7 +190,7 @@ else
 	ok_if "... within about a second (took ${elapsed}s)" \
 	    test "$elapsed" -le 3
 	ok_if "... and the crash is written" matches "$rep" -x 'crash_signal=11'
-	ok_if "... with its frames" test -n "$(printf '%s\n' "$rep" |
+	frames_ok "... with its frames" test -n "$(printf '%s\n' "$rep" |
 	    grep "^crash_frame=$victim+0x")"
 	ok_if "... once" test "$(printf '%s\n' "$rep" |
 	    grep -c '^crash_signal=')" -eq 1
@@ -249,7 +251,7 @@ torture -j 2 -- "$victim" "$lib" xmalloc
 ok_if "evmm-torture: xmalloc()'s abort is a crash at both points" \
     matches "$out" -E '^1-2 +2  crashed \(signal 6, SIGABRT\)'
 site=$(site_of "$out")
-ok_if "... whose site, from libevmm, is in the victim, not the C library" \
+frames_ok "... whose site, from libevmm, is in the victim, not the C library" \
     matches "$site" -x "$victim+0x[0-9a-f]*"
 in_function "$site" xmalloc
 
@@ -259,7 +261,7 @@ if [ $sanitized = yes ]; then
 	# The sanitizer's report gives the site.
 	ok_if "the planted bug's crash has a crash site" test -n "$site"
 else
-	ok_if "the planted bug's crash site, from libevmm, is in the victim" \
+	frames_ok "the planted bug's crash site, from libevmm, is in the victim" \
 	    matches "$site" -x "$t/torture_victim+0x[0-9a-f]*"
 	in_function "$site" build
 fi

@@ -32,13 +32,17 @@ run() {
 		run_args="$run_args $1"
 		shift
 	done
+	# The variables reach the program alone, through env(1): an
+	# LD_PRELOAD built for the program's C library (musl-gcc's) must not
+	# be loaded into timeout(1), which is the system's.
 	(
+		set --
 		i=1
 		while [ $i -le $run_n ]; do
-			eval "export \"\$run_v$i\""
+			eval "set -- \"\$@\" \"\$run_v$i\""
 			i=$((i + 1))
 		done
-		exec $timeout "$prog" $run_args
+		exec $timeout env "$@" "$prog" $run_args
 	) >"$tmp/out" 2>"$tmp/err"
 	status=$?
 	out=$(cat "$tmp/out") err=$(cat "$tmp/err")

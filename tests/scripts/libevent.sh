@@ -10,8 +10,7 @@
 . "$top_srcdir/tests/scripts/tap.sh"
 
 pc=${PKG_CONFIG:-pkg-config}
-"$pc" --exists libevent 2>/dev/null ||
-	skip_all "libevent's pkg-config module is absent (Debian: apt-get install libevent-dev)"
+[ "$HAVE_LIBEVENT" = yes ] || skip_all "$EVMM_LIBEVENT_MISSING"
 
 stage_install libevent
 evmm_inc="$root$includedir/$EVMM_NAME"

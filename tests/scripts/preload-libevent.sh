@@ -10,8 +10,7 @@
 lib="$top_builddir/.libs/lib$EVMM_NAME.so"
 [ -f "$lib" ] || skip_all "no ELF shared library was built ($lib)"
 pc=${PKG_CONFIG:-pkg-config}
-$pc --exists libevent 2>/dev/null ||
-	skip_all "no libevent to preload in front of (Debian: apt-get install libevent-dev)"
+[ "$HAVE_LIBEVENT" = yes ] || skip_all "$EVMM_LIBEVENT_MISSING"
 
 # A sanitizer's runtime must come first in the process: preload it too.
 preload=

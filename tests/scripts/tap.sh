@@ -116,6 +116,34 @@ need_torture() {
 	esac
 }
 
+# frames_ok DESCRIPTION COMMAND [ARGS...]: ok_if for what needs the
+# frames of a crash in the report, which the library writes only where
+# it has backtrace() and dladdr() (configure: CRASH_FRAMES); a skip
+# elsewhere (musl has no backtrace()).
+frames_ok() {
+	if [ "$CRASH_FRAMES" = yes ]; then
+		ok_if "$@"
+	else
+		skip "$1" "no backtrace() here: a crash report has its signal, not its frames"
+	fi
+}
+
+# valgrind_knows_cc: whether valgrind runs a program that $CC builds
+# without an error of its own making.  It does not know every C
+# library's allocator: under musl-gcc's it takes each free() for an
+# invalid one.
+valgrind_knows_cc() {
+	vg_dir=$(mktemp -d "${TMPDIR:-/tmp}/evmm-vg.XXXXXX") || return 1
+	printf '%s\n' '#include <stdlib.h>' '#include <string.h>' \
+	    'int main(void) { char *p = strdup("x"); p = realloc(p, 64);' \
+	    '	free(p); free(malloc(1)); return 0; }' >"$vg_dir/p.c"
+	${CC:-cc} $CFLAGS $LDFLAGS -o "$vg_dir/p" "$vg_dir/p.c" >/dev/null 2>&1 &&
+	    valgrind -q --error-exitcode=3 "$vg_dir/p" >/dev/null 2>&1
+	vg_status=$?
+	rm -rf "$vg_dir"
+	return $vg_status
+}
+
 # tap_done: the plan, at the end, once the count is known.
 tap_done() {
 	echo "1..$tap_count"

@@ -6,8 +6,7 @@
 . "$top_srcdir/tests/scripts/tap.sh"
 
 need_torture
-[ "$HAVE_LIBEVENT" = yes ] ||
-	skip_all "no libevent pkg-config module (Debian: apt-get install libevent-dev), then re-run configure"
+[ "$HAVE_LIBEVENT" = yes ] || skip_all "$EVMM_LIBEVENT_MISSING"
 prog="$top_builddir/tests/programs/libevent_roundtrip"
 dlname=$(sed -n "s/^dlname='\(.*\)'\$/\1/p" "$top_builddir/lib$EVMM_NAME.la")
 [ -n "$dlname" ] || skip_all "libevmm is built without a shared library"
