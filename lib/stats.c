@@ -13,6 +13,19 @@
  * into a list; when it exits, a pthread key's destructor adds them to
  * `retired` and unlinks them, so nothing is lost.
  *
+ * evmm_stats_get() is async-signal-safe, so it takes no lock: a signal
+ * handler may interrupt its own thread inside `lock`.  It reads the list
+ * and `retired` as a seqlock's reader (list_seq is odd while they
+ * change, under `lock`), and counts itself in `readers` while it walks
+ * the list, for an exiting thread's counts live in that thread's TLS:
+ * the thread unlinks them, then waits until no reader is walking before
+ * it goes.  The two sides store, then load what the other stored
+ * (readers and the list), so both are sequentially consistent: either
+ * the exiting thread sees the reader, or the reader never reaches the
+ * counts.  A reader that finds the list changing reads again; after
+ * SUM_TRIES tries, which only a change its own handler interrupted can
+ * make it reach, it returns what it read.
+ *
  * Live bytes are exact (a sum), but their peak is a maximum over time
  * that a sum taken later cannot give.  Each thread therefore follows an
  * estimate of the process's live bytes: the total as it last saw it,
@@ -35,6 +48,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef HAVE_NANOSLEEP
+#include <time.h>
+#endif
 
 #ifdef EVMM_HAVE_TLS_COUNTERS
 #include <pthread.h>
@@ -115,9 +131,14 @@ evmm_stats_unlock_(void)
 #define OWN_STORE(x, v) EVMM_STORE_RELAXED(&(x), (v))
 #endif
 
-/* Threads' counts, and what exited threads left: under `lock`. */
+/* Threads' counts, and what exited threads left: changed under `lock`,
+ * between two steps of list_seq; read without it (sum_counts()). */
 static struct evmm_counts *threads;
 static struct sums retired;
+static unsigned long list_seq;
+/* sum_counts() calls walking the list now. */
+static int readers;
+#define SUM_TRIES 100
 
 /* Every field that adds up, for fold() and clear(). */
 #define SUMMED_(X) X(calls[0]) X(calls[1]) X(calls[2]) X(calls[3]) \
@@ -141,12 +162,11 @@ own_bytes(struct evmm_counts *c)
 	    EVMM_LOAD_RELAXED(&c->pos));
 }
 
-/* The bytes of @p c, read by any thread, under `lock`: as they stood at
- * one moment, though its thread may be moving lo and pos meanwhile. */
+/* The bytes of @p c, read by any thread: as they stood at one moment,
+ * though a thread may be moving lo and pos meanwhile. */
 static long long
 bytes_of(struct evmm_counts *c)
 {
-#ifdef EVMM_HAVE_TLS_COUNTERS
 	unsigned long long s, lo, pos;
 
 	/* A pair read between two equal, even values of seq is one
@@ -164,10 +184,6 @@ bytes_of(struct evmm_counts *c)
 		if (EVMM_LOAD_RELAXED(&c->seq) == s)
 			return to_signed(lo + pos);
 	}
-#else
-	/* lo changes only under `lock`. */
-	return own_bytes(c);
-#endif
 }
 
 /* Add @p c into @p sum, which only the caller sees. */
@@ -182,6 +198,63 @@ fold(struct sums *sum, struct evmm_counts *c)
 	sum->bytes += bytes_of(c);
 	if (peak > sum->peak)
 		sum->peak = peak;
+}
+
+#ifdef EVMM_HAVE_TLS_COUNTERS
+/* Add @p c into `retired`, under `lock` and between list_changes() and
+ * list_changed(); sum_counts() reads it meanwhile. */
+static void
+fold_retired(struct evmm_counts *c)
+{
+	long long peak = EVMM_LOAD_RELAXED(&c->peak);
+
+#define ADD_(f) EVMM_STORE_RELAXED(&retired.f, retired.f + \
+	    EVMM_LOAD_RELAXED(&c->f));
+	SUMMED_(ADD_)
+#undef ADD_
+	EVMM_STORE_RELAXED(&retired.bytes, retired.bytes + bytes_of(c));
+	if (peak > retired.peak)
+		EVMM_STORE_RELAXED(&retired.peak, peak);
+}
+#endif
+
+/* `retired`, as sum_counts() reads it, into @p sum. */
+static void
+copy_retired(struct sums *sum)
+{
+#define COPY_(f) sum->f = EVMM_LOAD_RELAXED(&retired.f);
+	SUMMED_(COPY_)
+	COPY_(bytes)
+	COPY_(peak)
+#undef COPY_
+}
+
+/* The list or `retired` is about to change, under `lock`: list_seq
+ * odd, before anything else is stored (a read-modify-write, which
+ * nothing after it passes). */
+static void
+list_changes(void)
+{
+	(void)EVMM_ADD_SEQ_CST(&list_seq, 1);
+}
+
+/* The change is whole: list_seq even, after everything stored. */
+static void
+list_changed(void)
+{
+	EVMM_STORE_RELEASE(&list_seq, list_seq + 1);
+}
+
+/* Let another thread finish what it is doing in the statistics;
+ * async-signal-safe. */
+static void
+pause_briefly(void)
+{
+#ifdef HAVE_NANOSLEEP
+	struct timespec ts = { 0, 1000 };
+
+	(void)nanosleep(&ts, NULL);
+#endif
 }
 
 /* Zero @p c's counts, so that its next call takes bytes_moved(). */
@@ -217,16 +290,22 @@ thread_exits(void *arg)
 	struct evmm_counts *c = arg, **pp;
 
 	LOCK();
-	fold(&retired, c);
+	list_changes();
+	fold_retired(c);
 	EVMM_ADD_RELAXED(&total_bytes, own_bytes(c) - OWN_LOAD(c->synced));
 	for (pp = &threads; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == c) {
-			*pp = c->next;
+			EVMM_STORE_SEQ_CST(pp, c->next);
 			break;
 		}
 	c->linked = 2;
 	clear(c);
+	list_changed();
 	UNLOCK();
+	/* c is in this thread's TLS, which goes with it: wait for the
+	 * readers that may have reached it before it was unlinked. */
+	while (EVMM_LOAD_SEQ_CST(&readers) != 0)
+		pause_briefly();
 }
 
 /* When the library is loaded, before anything is counted and before the
@@ -278,16 +357,19 @@ evmm_stats_bytes_moved_(void)
 #ifdef EVMM_HAVE_TLS_COUNTERS
 	if (c->linked != 1) {
 		LOCK();
+		list_changes();
 		if (c->linked == 2) {
 			/* Called after the thread's exit: keep this call. */
-			fold(&retired, c);
+			fold_retired(c);
 			clear(c);
+			list_changed();
 			UNLOCK();
 			return;
 		}
 		c->linked = 1;
-		c->next = threads;
-		threads = c;
+		EVMM_STORE_RELAXED(&c->next, threads);
+		EVMM_STORE_SEQ_CST(&threads, c);
+		list_changed();
 		UNLOCK();
 		if (have_exit_key)
 			(void)pthread_setspecific(exit_key, c);
@@ -324,9 +406,10 @@ evmm_stats_bytes_moved_(void)
 	EVMM_STORE_RELEASE(&c->busy, 0);
 #else
 	/* One shared count: it is the total, and its peak is exact.  lo
-	 * changes only under `lock`; pos moves with other threads' calls
-	 * meanwhile, so it is moved by an addition. */
-	unsigned long long lo;
+	 * changes only under `lock`, while seq is odd for bytes_of(); pos
+	 * moves with other threads' calls meanwhile, so it is moved by an
+	 * addition. */
+	unsigned long long lo, s;
 
 	LOCK();
 	bytes = own_bytes(c);
@@ -338,8 +421,12 @@ evmm_stats_bytes_moved_(void)
 	/* The top at the peak, unless the bytes are far below it. */
 	top = peak - bytes < UP_SLACK ? peak : bytes + UP_SLACK;
 	lo = (unsigned long long)top - WINDOW;
+	s = EVMM_LOAD_RELAXED(&c->seq);
+	EVMM_STORE_RELAXED(&c->moving, bytes);
+	EVMM_STORE_RELEASE(&c->seq, s + 1);
 	(void)EVMM_ADD_RELAXED(&c->pos, EVMM_LOAD_RELAXED(&c->lo) - lo);
-	EVMM_STORE_RELAXED(&c->lo, lo);
+	EVMM_STORE_RELEASE(&c->lo, lo);
+	EVMM_STORE_RELEASE(&c->seq, s + 2);
 	UNLOCK();
 	(void)drift;
 	(void)est;
@@ -347,20 +434,33 @@ evmm_stats_bytes_moved_(void)
 #endif
 }
 
-/* All threads' counts added up. */
+/* All threads' counts added up, without a lock (see the top). */
 static void
 sum_counts(struct sums *sum)
 {
 	struct evmm_counts *c;
+	unsigned long s;
+	int tries;
 
-	LOCK();
-	*sum = retired;
-	for (c = threads; c != NULL; c = c->next)
-		fold(sum, c);
+	for (tries = 1;; tries++) {
+		memset(sum, 0, sizeof(*sum));
+		s = EVMM_LOAD_ACQUIRE(&list_seq);
+		(void)EVMM_ADD_SEQ_CST(&readers, 1);
+		copy_retired(sum);
+		for (c = EVMM_LOAD_SEQ_CST(&threads); c != NULL;
+		    c = EVMM_LOAD_ACQUIRE(&c->next))
+			fold(sum, c);
 #ifndef EVMM_HAVE_TLS_COUNTERS
-	fold(sum, &evmm_counts_shared_);
+		fold(sum, &evmm_counts_shared_);
 #endif
-	UNLOCK();
+		/* A read-modify-write: the reads above stay before it, and
+		 * the load of list_seq after it. */
+		(void)EVMM_SUB_SEQ_CST(&readers, 1);
+		if (((s & 1) == 0 && EVMM_LOAD_SEQ_CST(&list_seq) == s) ||
+		    tries == SUM_TRIES)
+			return;
+		pause_briefly();
+	}
 }
 
 /* Allocations, as evmm_fault_set() numbers them, counted per thread. */
@@ -398,8 +498,13 @@ reset_counts(void)
 
 	sum_counts(&sum);
 	LOCK();
+	list_changes();
 	allocations_carry += allocations_counted(&sum);
-	memset(&retired, 0, sizeof(retired));
+#define ZERO_(f) EVMM_STORE_RELAXED(&retired.f, 0);
+	SUMMED_(ZERO_)
+	ZERO_(bytes)
+	ZERO_(peak)
+#undef ZERO_
 	for (c = threads; c != NULL; c = c->next)
 		clear(c);
 #ifndef EVMM_HAVE_TLS_COUNTERS
@@ -408,6 +513,7 @@ reset_counts(void)
 	EVMM_STORE_RELAXED(&total_bytes, 0);
 	EVMM_STORE_RELAXED(&total_peak, 0);
 	(void)evmm_dispatch_sizes_unknown_(1);
+	list_changed();
 	UNLOCK();
 }
 
@@ -427,6 +533,8 @@ evmm_stats_on_(void)
 void
 evmm_stats_forked_(void)
 {
+	/* The parent's readers are not in the child. */
+	EVMM_STORE_RELAXED(&readers, 0);
 	reset_counts();
 	allocations_carry = 0;
 }

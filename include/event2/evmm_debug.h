@@ -194,7 +194,7 @@ struct evmm_stats {
  * turned on and freed after is not in them.  Call it while no other
  * thread allocates through libevmm.  A child made by fork() may call it
  * at once (where the C library has pthread_atfork()).  It is not
- * async-signal-safe: it takes the setters' lock.
+ * async-signal-safe: it takes locks the interrupted thread may hold.
  *
  * While on, each thread counts in counters of its own, so threads that
  * allocate at once do not slow each other down; counts of a thread that
@@ -216,14 +216,17 @@ void evmm_stats_enable(int on);
 /**
  * Read the statistics: every thread's counts, added up.
  *
- * May be called at any time, from any thread, but not from a signal
- * handler: it takes a lock while it adds up the threads' counts.  Once
- * the threads that allocate through libevmm are quiet (joined, or
- * waiting for the caller) the result is exact.  While they run, each
- * thread's counts are read as they stood at some moment during this
- * call, so counts of different threads may be a few calls apart: a block
- * freed by one thread may be seen freed before another thread's
- * allocation of it is seen.
+ * May be called at any time, from any thread, in a child made by fork()
+ * at once, and from a signal handler (it is async-signal-safe: it takes
+ * no lock, and calls nanosleep() at most).  Once the threads that
+ * allocate through libevmm are quiet (joined, or waiting for the caller)
+ * the result is exact.  While they run, each thread's counts are read as
+ * they stood at some moment during this call, so counts of different
+ * threads may be a few calls apart: a block freed by one thread may be
+ * seen freed before another thread's allocation of it is seen.  One
+ * case is not exact: a signal handler that interrupts its own thread
+ * while that thread records its exit or is inside evmm_stats_enable()
+ * may see that change half made.
  *
  * @param stats  where to write them
  * @param size   sizeof(struct evmm_stats) as the caller knows it, so

@@ -450,6 +450,7 @@ END_TEST
 #ifdef EVMM_HAVE_PTHREAD
 #include <pthread.h>
 #include <signal.h>
+#include <sys/time.h>
 
 enum { THREADS = 4, ROUNDS = 20000 };
 
@@ -776,6 +777,83 @@ START_TEST(test_stats_lose_no_call_of_a_signal_handler)
 END_TEST
 #endif /* COUNTS_IN_ONE_INSTRUCTION */
 
+/* evmm_stats_get() from a signal handler that interrupts its own thread
+ * inside each lock the library has: the statistics' (evmm_stats_enable()
+ * takes it twice), the setters' (evmm_set_allocator()), and all of them
+ * at once, held across fork() by the fork handlers.  A lock taken by the
+ * reader would be held by the very thread that waits for it: the test
+ * would hang until its timeout.  The signals come from a profiling
+ * timer (as often as the kernel ticks, a few hundred of them), so that
+ * the process has no other thread (a child of fork() would count it as
+ * leaked). */
+enum { READS = 200 };
+static volatile sig_atomic_t reads, bad_reads;
+
+static void
+read_in_handler(int sig)
+{
+	struct evmm_stats s;
+	int saved = errno;
+
+	(void)sig;
+	if (evmm_stats_get(&s, sizeof(s)) != 0 || s.enabled != 1)
+		bad_reads++;
+	reads++;
+	errno = saved;
+}
+
+START_TEST(test_stats_get_in_a_handler_interrupting_every_lock)
+{
+	struct itimerval every = { { 0, 100 }, { 0, 100 } }, never;
+	struct sigaction sa, old;
+	struct evmm_stats s;
+	unsigned long rounds;
+	void *p;
+
+	memset(&never, 0, sizeof(never));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = read_in_handler;
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGPROF, &sa, &old), 0);
+	reads = bad_reads = 0;
+	ck_assert_int_eq(setitimer(ITIMER_PROF, &every, NULL), 0);
+	for (rounds = 0; reads < READS && rounds < 10000000; rounds++) {
+		evmm_stats_enable(1);
+		/* The C library again, over itself: refused once blocks
+		 * are live, but under the setters' lock. */
+		if (evmm_set_allocator(NULL) != 0)
+			ck_assert_int_eq(errno, EBUSY);
+#ifdef HAVE_SYS_WAIT_H
+		if (rounds % 64 == 0) {
+			pid_t pid = fork();
+			int status;
+
+			if (pid == 0)
+				_exit(0);
+			ck_assert_int_gt(pid, 0);
+			while (waitpid(pid, &status, 0) < 0)
+				ck_assert_int_eq(errno, EINTR);
+			ck_assert(WIFEXITED(status));
+		}
+#endif
+		event_mm_free_(event_mm_malloc_(16));
+	}
+	ck_assert_int_eq(setitimer(ITIMER_PROF, &never, NULL), 0);
+	/* Drops a signal still pending, before the handler goes. */
+	ck_assert(signal(SIGPROF, SIG_IGN) != SIG_ERR);
+	ck_assert_int_eq(sigaction(SIGPROF, &old, NULL), 0);
+	ck_assert_int_ge(reads, READS);
+	ck_assert_int_eq(bad_reads, 0);
+	/* And the counts are still exact. */
+	evmm_stats_enable(1);
+	p = event_mm_malloc_(16);
+	s = stats();
+	ck_assert_uint_eq(s.malloc_calls, 1);
+	ck_assert_uint_eq(s.live_blocks, 1);
+	event_mm_free_(p);
+}
+END_TEST
+
 START_TEST(test_injection_counts_every_thread)
 {
 	struct evmm_stats s;
@@ -841,6 +919,13 @@ make_stats_suite(void)
 	tcase_add_test(tc, test_stats_lose_no_call_of_a_signal_handler);
 	suite_add_tcase(s, tc);
 #endif
+	/* Thousands of signals, as above. */
+	tc = tcase_create("Signal handlers");
+	tcase_set_tags(tc, "stress");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_stats_get_in_a_handler_interrupting_every_lock);
+	suite_add_tcase(s, tc);
 #endif
 #endif
 	return s;
