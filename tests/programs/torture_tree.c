@@ -10,7 +10,9 @@
  *   fork     makes two, checked, then forks a child that runs "buggy"
  *            (as a child made by fork() alone, without exec) while the
  *            parent waits, then makes the third; a child that died of a
- *            signal is passed on by dying of the same signal.
+ *            signal is passed on by dying of the same signal;
+ *   runner   the same, but the parent is a fork-per-test runner: a
+ *            child's crash is a failed test, reported and exit 1.
  * Run as `sh -c 'torture_tree checked && torture_tree buggy'`, the same
  * program is two processes in turn, and only the second has the bug.
  */
@@ -42,8 +44,12 @@ three(int buggy)
 	return failed;
 }
 
+/* A child made by fork() runs the buggy three().  With @p runner the
+ * parent is a fork-per-test runner, as libevent's regress and Check
+ * are: a child that dies of a signal is a failed test, and the parent
+ * says so and exits 1; without, it dies of the child's signal. */
 static int
-fork_buggy_child(void)
+fork_buggy_child(int runner)
 {
 	char *a, *b, *c;
 	int status, failed;
@@ -62,6 +68,10 @@ fork_buggy_child(void)
 		exit(three(1));
 	if (waitpid(pid, &status, 0) != pid) {
 		perror("torture_tree: waitpid");
+		return 1;
+	}
+	if (WIFSIGNALED(status) && runner) {
+		printf("child: [Lost connection!]\n");
 		return 1;
 	}
 	if (WIFSIGNALED(status)) {
@@ -84,7 +94,9 @@ main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "buggy") == 0)
 		return three(1);
 	if (argc == 2 && strcmp(argv[1], "fork") == 0)
-		return fork_buggy_child();
-	fprintf(stderr, "usage: torture_tree checked|buggy|fork\n");
+		return fork_buggy_child(0);
+	if (argc == 2 && strcmp(argv[1], "runner") == 0)
+		return fork_buggy_child(1);
+	fprintf(stderr, "usage: torture_tree checked|buggy|fork|runner\n");
 	return 2;
 }

@@ -29,6 +29,24 @@ frames_ok "... and its crash site is in the program, though its parent fails not
 ok_if "... and nowhere else" \
     matches "$out" -x "evmm-torture: 6 points: 5 passed, 1 crashed, 0 hung, 0 leaked, 0 not reached, 0 could not run"
 
+# Where the command's status hides the crash, the crashed process's own
+# report names it: a fork-per-test runner that exits 1 (as libevent's
+# regress and Check do), and a shell that ignores the failure.  (Under
+# a sanitizer, which handles the signal itself, its report on stderr
+# does: "checker error".)
+torture -- "$prog" runner
+ok_if "a test runner that exits 1 on its child's crash: the crash fails the run (exit 1)" \
+    test "$status" -eq 1
+ok_if "... the crash is the child's, at its allocation 3, beside the runner's exit 1" \
+    matches "$out" -E "^torture_tree#1\.1:3 +1  crashed \((signal [0-9]+, SIG[A-Z]+; exit 1|checker error)\) +malloc "
+ok_if "... and nowhere else" \
+    matches "$out" -x "evmm-torture: 6 points: 5 passed, 1 crashed, 0 hung, 0 leaked, 0 not reached, 0 could not run"
+torture -- sh -c "'$prog' buggy || true"
+ok_if "sh -c 'prog || true': the crash fails the run (exit 1)" \
+    test "$status" -eq 1
+ok_if "... at allocation 3, beside the shell's exit 0" \
+    matches "$out" -E "^3 +1  crashed \((signal [0-9]+, SIG[A-Z]+; exit 0|checker error)\) +malloc "
+
 # The same program twice in sequence; only the second has the bug.
 cmd="'$prog' checked && '$prog' buggy"
 torture -- sh -c "$cmd"

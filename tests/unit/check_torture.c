@@ -172,6 +172,39 @@ START_TEST(test_exit_128_plus_n_is_believed_only_after_a_clean_base)
 }
 END_TEST
 
+/* A test runner that forks a child per test, "prog || true", a parent
+ * that ignores its child: the command's status hides the crash of the
+ * process whose allocation failed, which its own report names. */
+START_TEST(test_crash_of_the_failing_process_is_a_crash_whatever_the_status)
+{
+	struct run_facts f = reached(exit_status(1));
+	struct verdict v;
+
+	f.own_signal = SIGSEGV;
+	ck_assert_str_eq(verdict_text(&f, &v),
+	    "crashed (signal 11, SIGSEGV; exit 1)");
+	ck_assert_int_eq(v.outcome, CRASHED);
+	f = reached(exit_status(0));
+	f.own_signal = SIGABRT;
+	ck_assert_str_eq(verdict_text(&f, &v),
+	    "crashed (signal 6, SIGABRT; exit 0)");
+	/* A shell that passed the signal on says the same, as before. */
+	f = reached(exit_status(139));
+	f.own_signal = SIGSEGV;
+	ck_assert_str_eq(verdict_text(&f, &v), "crashed (exit 139: SIGSEGV)");
+	/* A process killed by a signal leaks what it held: a crash. */
+	f = reached(exit_status(1));
+	f.own_signal = SIGBUS;
+	f.leaks = LEAK_VALGRIND;
+	f.sanitizer_leak = 1;
+	classify(&f, &v);
+	ck_assert_int_eq(v.outcome, CRASHED);
+	/* Without a crash record, the status decides. */
+	f = reached(exit_status(1));
+	ck_assert_str_eq(verdict_text(&f, &v), "passed (exit 1)");
+}
+END_TEST
+
 START_TEST(test_sanitizer_status_alone_is_not_a_crash)
 {
 	struct run_facts f = reached(exit_status(TORTURE_SANITIZER_STATUS));
@@ -517,6 +550,8 @@ make_torture_suite(void)
 	tcase_add_test(tc, test_shell_exit_128_plus_signal_is_that_signal);
 	tcase_add_test(tc,
 	    test_exit_128_plus_n_is_believed_only_after_a_clean_base);
+	tcase_add_test(tc,
+	    test_crash_of_the_failing_process_is_a_crash_whatever_the_status);
 	tcase_add_test(tc, test_sanitizer_status_alone_is_not_a_crash);
 	tcase_add_test(tc, test_leak_counts_only_when_asked_for);
 	tcase_add_test(tc, test_exec_failure_without_report_could_not_run);

@@ -220,6 +220,11 @@ read_back(struct point *p, const struct options *o, int base_exit_zero,
 	f.injected = p->nth > 0;
 	f.leaks = o->leaks;
 	f.base_exit_zero = base_exit_zero;
+	/* Written by the process's crash handler, whatever the command's
+	 * status says of it. */
+	if (report != NULL && report_value(report, EVMM_REPORT_CRASH_SIGNAL,
+	    value, sizeof(value)))
+		f.own_signal = atoi(value);
 	/* Not reached: the process never ran, or made fewer allocations. */
 	f.reached = report != NULL && report_value(report,
 	    EVMM_REPORT_FIRST_INJECTED_CALL, value, sizeof(value));

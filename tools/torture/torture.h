@@ -95,12 +95,17 @@ struct run_facts {
 	int sanitizer_error;	/* the sanitizer's or valgrind's log has an error */
 	int sanitizer_leak;	/* ... has a leak */
 	int base_exit_zero;	/* the counting run exited 0 */
+	int own_signal;		/* the signal the process whose allocation
+				 * failed died of, from its report; 0 */
 };
 
 /* How the verdict was reached, for its description. */
 enum verdict_how {
 	BY_EXIT,		/* status: the exit status */
 	BY_SIGNAL,		/* signal: the signal that ended the command */
+	BY_OWN_SIGNAL,		/* signal: the one that ended the process
+				 * whose allocation failed; status: the
+				 * command's exit status, or -1 */
 	BY_SHELL_STATUS,	/* signal: exit 128+signal, a shell's report */
 	BY_SANITIZER,		/* the sanitizer's or valgrind's error */
 	BY_TIMEOUT,

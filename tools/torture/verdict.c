@@ -103,18 +103,24 @@ classify(const struct run_facts *f, struct verdict *v)
 		 * exit status, and a log with an error and a leak too. */
 		v->outcome = CRASHED;
 		v->how = BY_SANITIZER;
-	} else if (f->leaks != LEAK_NONE && f->sanitizer_leak) {
-		v->outcome = LEAKED;
-		v->how = BY_LEAK_REPORT;
-	} else if (exited && status == TORTURE_EXEC_FAILED && !f->reported) {
-		v->outcome = CANNOT_RUN;
-		v->how = BY_EXIT;
 	} else if (exited && f->base_exit_zero && status > 128 &&
 	    status <= 128 + SHELL_SIGNAL_MAX) {
 		/* A shell reports a child killed by signal N as exit 128+N.
 		 * Believed only of a command that exits 0 when nothing
 		 * fails: a graceful failure has no reason to choose it. */
 		set_signal(v, BY_SHELL_STATUS, status - 128);
+	} else if (f->own_signal > 0) {
+		/* The process whose allocation failed crashed, whatever
+		 * its parent made of that (a test runner's exit 1,
+		 * "|| true"): its own report says so.  A crash before a
+		 * leak: a process killed by a signal leaks what it held. */
+		set_signal(v, BY_OWN_SIGNAL, f->own_signal);
+	} else if (f->leaks != LEAK_NONE && f->sanitizer_leak) {
+		v->outcome = LEAKED;
+		v->how = BY_LEAK_REPORT;
+	} else if (exited && status == TORTURE_EXEC_FAILED && !f->reported) {
+		v->outcome = CANNOT_RUN;
+		v->how = BY_EXIT;
 	} else if (f->injected && !f->reached) {
 		v->outcome = NOT_REACHED;
 		v->how = exited ? BY_EXIT : BY_NO_REPORT;
@@ -134,6 +140,17 @@ describe_verdict(const struct verdict *v, char *buf, size_t size)
 	case BY_SIGNAL:
 		snprintf(buf, size, "%s (signal %d, %s)", word, v->signal,
 		    signal_name(v->signal, num, sizeof(num)));
+		break;
+	case BY_OWN_SIGNAL:
+		if (v->status >= 0)
+			snprintf(buf, size, "%s (signal %d, %s; exit %d)",
+			    word, v->signal,
+			    signal_name(v->signal, num, sizeof(num)),
+			    v->status);
+		else
+			snprintf(buf, size, "%s (signal %d, %s)", word,
+			    v->signal, signal_name(v->signal, num,
+			    sizeof(num)));
 		break;
 	case BY_SHELL_STATUS:
 		snprintf(buf, size, "%s (exit %d: %s)", word, v->status,
