@@ -54,8 +54,10 @@ ok_if "a command that cannot run fails (exit 1)" test "$status" -eq 1
 torture -- true
 ok_if "a command without libevmm fails (exit 1)" \
     test "$status" -eq 1 -a -n "$(printf '%s' "$out" | grep 'made no report')"
-ok_if "... and the hint names the likely causes" \
-    matches "$out" -F -- '-levent -levmm'
+ok_if "... and the hint says it does not load libevmm" \
+    matches "$out" -F -- 'does not load libevmm at all'
+ok_if "... and not what only a process that loads it can do" \
+    test -z "$(printf '%s\n' "$out" | grep -F -e '-levent -levmm')"
 pre="$top_builddir/.libs/$lib"
 if [ $preloadable = no ]; then
 	why="$CC builds for a C library the system's programs do not use"
@@ -66,6 +68,10 @@ else
 	ok_if "0 allocations is not a pass (exit 1)" test "$status" -eq 1
 	ok_if "... it says nothing was tested" \
 	    matches "$out" -F 'makes 0 allocations through libevmm: nothing was tested'
+	ok_if "... the hint, libevmm being loaded, names the link order" \
+	    matches "$out" -F -- '-levent -levmm'
+	ok_if "... and not --preload, which was given" \
+	    test -z "$(printf '%s\n' "$out" | grep -F 'give --preload')"
 	# --preload goes first, after a sanitizer's runtime the user put
 	# first (ld.so says it cannot find these two, and goes on).
 	out=$(LD_PRELOAD="/nonexistent/libasan.so.8 /nonexistent/libuser.so" \

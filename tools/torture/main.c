@@ -24,15 +24,39 @@
 
 #include "torture.h"
 
-static const char likely_causes[] =
-"  - it does not load libevmm at all (link it: pkg-config --libs evmm);\n"
-"  - it links libevent before libevmm (-levent -levmm), so that\n"
-"    event_mm_malloc_() resolves to libevent's own: link -levmm first;\n"
-"  - it links libevent (or another user of libevmm) statically;\n"
-"  - its libevmm was built with --disable-malloc-replacement;\n"
-"  - its libraries call event_mm_*_() through the dynamic symbol table\n"
-"    but nothing loads libevmm first: give --preload;\n"
-"  - it ended in _exit() or exec() before libevmm wrote its report.\n";
+/* Why nothing was tested, from what was seen: whether any process
+ * loaded libevmm and wrote a report, and whether --preload was given. */
+static void
+print_likely_causes(int reported, const struct options *o)
+{
+	fputs("Likely causes:\n", stderr);
+	if (!reported) {
+		if (o->preload == NULL)
+			fputs("  - it does not load libevmm at all (link it: "
+			    "pkg-config --libs evmm,\n    or give --preload);\n",
+			    stderr);
+		else
+			fputs("  - the preload does not reach it: it is linked "
+			    "statically, or runs\n    set-user-ID, where the "
+			    "loader ignores LD_PRELOAD;\n", stderr);
+		fputs("  - its libevmm was built with "
+		    "--disable-malloc-replacement;\n"
+		    "  - it ended in _exit() or exec() before libevmm wrote "
+		    "its report.\n", stderr);
+		return;
+	}
+	fputs("  - it links libevent before libevmm (-levent -levmm), so that\n"
+	    "    event_mm_malloc_() resolves to libevent's own: link -levmm "
+	    "first;\n"
+	    "  - it links libevent (or another user of libevmm) statically;\n",
+	    stderr);
+	if (o->preload == NULL)
+		fputs("  - its libraries call event_mm_*_() through the dynamic "
+		    "symbol table\n    but nothing loads libevmm first: give "
+		    "--preload;\n", stderr);
+	fputs("  - it allocates with malloc() itself: only event_mm_*_() "
+	    "calls count.\n", stderr);
+}
 
 /* The counting run: 0, or 1 when there is nothing to test. */
 static int
@@ -66,8 +90,8 @@ count_allocations(const struct options *o, struct processes *count)
 	}
 	if (!count->reported) {
 		fprintf(stderr, "%s: %s made no report (exit %d): nothing was "
-		    "tested.  Likely causes:\n%s", progname, cmd,
-		    WEXITSTATUS(base.status), likely_causes);
+		    "tested.  ", progname, cmd, WEXITSTATUS(base.status));
+		print_likely_causes(0, o);
 		return 1;
 	}
 	if (!WIFEXITED(base.status) || WEXITSTATUS(base.status) != 0) {
@@ -78,8 +102,8 @@ count_allocations(const struct options *o, struct processes *count)
 	}
 	if (count->allocations == 0) {
 		fprintf(stderr, "%s: %s makes 0 allocations through libevmm: "
-		    "nothing was tested.  Likely causes:\n%s", progname, cmd,
-		    likely_causes);
+		    "nothing was tested.  ", progname, cmd);
+		print_likely_causes(1, o);
 		return 1;
 	}
 	return 0;
