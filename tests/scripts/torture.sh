@@ -127,6 +127,24 @@ torture -j 2 -- "$t/torture_victim_fixed"
 ok_if "the corrected twin passes (exit 0)" test "$status" -eq 0
 ok_if "... at all six points" matches "$out" -xF "$(summary 6 0 0 0)"
 
+# A command whose natural run ends with another status than 0, as many
+# test suites do: the corrected twin, then exit 3 when it succeeded.
+ends3='"$1"; s=$?; [ $s -ne 0 ] || exit 3; exit $s'
+torture -j 2 -- sh -c "$ends3" sh "$t/torture_victim_fixed"
+ok_if "a counting run that exits 3 fails the run (exit 1)" \
+    test "$status" -eq 1
+ok_if "... and says how to give its success status" \
+    matches "$out" -F -- '(exit 3); fix that first, or give the status it ends with'
+torture -j 2 --success-status=3 -- sh -c "$ends3" sh "$t/torture_victim_fixed"
+ok_if "--success-status=3: the same command passes (exit 0)" \
+    test "$status" -eq 0
+ok_if "... at all six points" matches "$out" -xF "$(summary 6 0 0 0)"
+torture -j 2 -s 3 -- "$t/torture_victim_fixed"
+ok_if "-s 3: a counting run that exits 0 fails the run (exit 1)" \
+    test "$status" -eq 1 -a -n "$(printf '%s\n' "$out" | grep -F '(exit 0, not 3)')"
+torture --success-status=256 -- true
+ok_if "--success-status=256 is a usage error (exit 2)" test "$status" -eq 2
+
 torture -j 2 --max-points=3 -- "$t/torture_victim_fixed"
 ok_if "--max-points=3 tests a sample of three" \
     matches "$out" -F 'failing a sample of 3 of them'

@@ -94,10 +94,18 @@ count_allocations(const struct options *o, struct processes *count)
 		print_likely_causes(0, o);
 		return 1;
 	}
-	if (!WIFEXITED(base.status) || WEXITSTATUS(base.status) != 0) {
-		fprintf(stderr, "%s: %s fails with no failure injected (exit "
-		    "%d); fix that first\n", progname, cmd,
-		    WEXITSTATUS(base.status));
+	if (!WIFEXITED(base.status) ||
+	    WEXITSTATUS(base.status) != o->success_status) {
+		if (o->success_status == 0)
+			fprintf(stderr, "%s: %s fails with no failure injected "
+			    "(exit %d); fix that first, or give the status "
+			    "it ends with\nwhen it succeeds: "
+			    "--success-status=%d\n", progname, cmd,
+			    WEXITSTATUS(base.status), WEXITSTATUS(base.status));
+		else
+			fprintf(stderr, "%s: %s fails with no failure injected "
+			    "(exit %d, not %d); fix that first\n", progname,
+			    cmd, WEXITSTATUS(base.status), o->success_status);
 		return 1;
 	}
 	if (count->allocations == 0) {

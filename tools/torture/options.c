@@ -34,6 +34,8 @@ usage(FILE *f)
 "  -t, --timeout=SECS  a run that takes longer has hung (default: 10)\n"
 "  -n, --max-points=N  fail at most N allocations, spread evenly over all\n"
 "                      of them (default: every one)\n"
+"  -s, --success-status=N  the status COMMAND exits with when nothing\n"
+"                      fails, which the counting run must (default: 0)\n"
 "      --per-site      fail only the first allocation of each call site of\n"
 "                      each process, as the counting run lists them (it can\n"
 "                      miss bugs, see the manual)\n"
@@ -154,6 +156,13 @@ parse_options(char **argv, struct options *o)
 		} else if ((v = option_value(&argv, "-n", "--max-points"))
 		    != NULL) {
 			o->max_points = parse_count("--max-points", v, 1);
+		} else if ((v = option_value(&argv, "-s",
+		    "--success-status")) != NULL) {
+			o->success_status = (int)parse_count(
+			    "--success-status", v, 0);
+			if (o->success_status > 255)
+				usage_error("--success-status is an exit "
+				    "status, 0 to 255, not '%s'", v);
 		} else if ((v = option_value(&argv, "-l", "--leak-check"))
 		    != NULL) {
 			if (strcmp(v, "none") == 0)

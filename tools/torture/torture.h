@@ -58,6 +58,7 @@ struct options {
 	enum leak_check leaks;
 	int verbose;
 	int per_site;
+	int success_status;	/* COMMAND's exit status when nothing fails */
 	const char *preload;	/* the library to preload, or NULL */
 	char **command;
 };
@@ -94,7 +95,8 @@ struct run_facts {
 	enum leak_check leaks;
 	int sanitizer_error;	/* the sanitizer's or valgrind's log has an error */
 	int sanitizer_leak;	/* ... has a leak */
-	int base_exit_zero;	/* the counting run exited 0 */
+	int base_exit_zero;	/* the counting run exited with a status
+				 * that cannot be a shell's 128+N */
 	int own_signal;		/* the signal the process whose allocation
 				 * failed died of, from its report; 0 */
 };
@@ -129,6 +131,9 @@ void describe_verdict(const struct verdict *v, char *buf, size_t size);
 const char *signal_name(int sig, char *buf, size_t size);
 /* Whether a signal a command dies of means it hung: its own watchdog. */
 int signal_means_hang(int sig);
+/* Whether an exit status is one a shell gives for a child killed by a
+ * signal: 128+N. */
+int shell_signal_status(int status);
 /* Whether the point is one the table shows: neither passed nor not
  * reached. */
 int is_failing(const struct point *p);

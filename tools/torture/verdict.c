@@ -77,6 +77,12 @@ signal_means_hang(int sig)
 /* The highest signal number a shell's exit 128+N can stand for. */
 #define SHELL_SIGNAL_MAX 64
 
+int
+shell_signal_status(int status)
+{
+	return status > 128 && status <= 128 + SHELL_SIGNAL_MAX;
+}
+
 static void
 set_signal(struct verdict *v, enum verdict_how how, int sig)
 {
@@ -103,11 +109,11 @@ classify(const struct run_facts *f, struct verdict *v)
 		 * exit status, and a log with an error and a leak too. */
 		v->outcome = CRASHED;
 		v->how = BY_SANITIZER;
-	} else if (exited && f->base_exit_zero && status > 128 &&
-	    status <= 128 + SHELL_SIGNAL_MAX) {
+	} else if (exited && f->base_exit_zero && shell_signal_status(status)) {
 		/* A shell reports a child killed by signal N as exit 128+N.
-		 * Believed only of a command that exits 0 when nothing
-		 * fails: a graceful failure has no reason to choose it. */
+		 * Believed only of a command whose success status is not
+		 * such a status: a graceful failure has no reason to choose
+		 * it. */
 		set_signal(v, BY_SHELL_STATUS, status - 128);
 	} else if (f->own_signal > 0) {
 		/* The process whose allocation failed crashed, whatever
