@@ -271,6 +271,33 @@ clear(struct evmm_counts *c)
 	EVMM_STORE_RELAXED(&c->peak, 0);
 }
 
+/* Move the window of @p c to start at @p lo; its bytes were @p bytes a
+ * moment ago.  pos moves by an addition, not a store, so that what a
+ * signal handler (and, in shared counts, another thread) allocated in
+ * between stays counted.  Under `lock` in shared counts. */
+static void
+move_window(struct evmm_counts *c, long long bytes, unsigned long long lo)
+{
+	unsigned long long s = OWN_LOAD(c->seq);
+	unsigned long long by = OWN_LOAD(c->lo) - lo;
+
+	/* bytes_of() reads this while seq is odd. */
+	EVMM_STORE_RELAXED(&c->moving, bytes);
+	EVMM_STORE_RELEASE(&c->seq, s + 1);
+	EVMM_STORE_RELEASE(&c->lo, lo);
+#if defined(OWN_ADD_ASM_)
+	/* One instruction, as on the hot path; kept between the stores of
+	 * seq, where the processor keeps it too. */
+	__asm__ __volatile__("addq %1, %0" : "+m"(c->pos) : "r"(by) :
+	    "memory");
+#elif defined(EVMM_HAVE_TLS_COUNTERS)
+	EVMM_STORE_RELEASE(&c->pos, EVMM_LOAD_RELAXED(&c->pos) + by);
+#else
+	(void)EVMM_ADD_RELAXED(&c->pos, by);
+#endif
+	EVMM_STORE_RELEASE(&c->seq, s + 2);
+}
+
 #ifdef EVMM_HAVE_TLS_COUNTERS
 static void
 raise_total_peak(long long total)
@@ -316,30 +343,6 @@ void
 evmm_stats_init_(void)
 {
 	have_exit_key = pthread_key_create(&exit_key, thread_exits) == 0;
-}
-
-/* Move this thread's window to start at @p lo; its bytes were @p bytes
- * a moment ago.  pos moves by an addition, not a store, so that what a
- * signal handler allocated in between stays counted. */
-static void
-move_window(struct evmm_counts *c, long long bytes, unsigned long long lo)
-{
-	unsigned long long s = OWN_LOAD(c->seq);
-	unsigned long long by = OWN_LOAD(c->lo) - lo;
-
-	/* bytes_of() reads this while seq is odd. */
-	EVMM_STORE_RELAXED(&c->moving, bytes);
-	EVMM_STORE_RELEASE(&c->seq, s + 1);
-	EVMM_STORE_RELEASE(&c->lo, lo);
-#if defined(OWN_ADD_ASM_)
-	/* One instruction, as on the hot path; kept between the stores of
-	 * seq, where the processor keeps it too. */
-	__asm__ __volatile__("addq %1, %0" : "+m"(c->pos) : "r"(by) :
-	    "memory");
-#else
-	EVMM_STORE_RELEASE(&c->pos, EVMM_LOAD_RELAXED(&c->pos) + by);
-#endif
-	EVMM_STORE_RELEASE(&c->seq, s + 2);
 }
 #else
 void
@@ -406,11 +409,7 @@ evmm_stats_bytes_moved_(void)
 	EVMM_STORE_RELEASE(&c->busy, 0);
 #else
 	/* One shared count: it is the total, and its peak is exact.  lo
-	 * changes only under `lock`, while seq is odd for bytes_of(); pos
-	 * moves with other threads' calls meanwhile, so it is moved by an
-	 * addition. */
-	unsigned long long lo, s;
-
+	 * changes only under `lock`. */
 	LOCK();
 	bytes = own_bytes(c);
 	peak = EVMM_LOAD_RELAXED(&c->peak);
@@ -420,13 +419,7 @@ evmm_stats_bytes_moved_(void)
 	}
 	/* The top at the peak, unless the bytes are far below it. */
 	top = peak - bytes < UP_SLACK ? peak : bytes + UP_SLACK;
-	lo = (unsigned long long)top - WINDOW;
-	s = EVMM_LOAD_RELAXED(&c->seq);
-	EVMM_STORE_RELAXED(&c->moving, bytes);
-	EVMM_STORE_RELEASE(&c->seq, s + 1);
-	(void)EVMM_ADD_RELAXED(&c->pos, EVMM_LOAD_RELAXED(&c->lo) - lo);
-	EVMM_STORE_RELEASE(&c->lo, lo);
-	EVMM_STORE_RELEASE(&c->seq, s + 2);
+	move_window(c, bytes, (unsigned long long)top - WINDOW);
 	UNLOCK();
 	(void)drift;
 	(void)est;
@@ -443,7 +436,6 @@ sum_counts(struct sums *sum)
 	int tries;
 
 	for (tries = 1;; tries++) {
-		memset(sum, 0, sizeof(*sum));
 		s = EVMM_LOAD_ACQUIRE(&list_seq);
 		(void)EVMM_ADD_SEQ_CST(&readers, 1);
 		copy_retired(sum);
