@@ -69,7 +69,7 @@ reached(int status)
 	f.injected = 1;
 	f.reported = 1;
 	f.reached = 1;
-	f.base_exit_zero = 1;
+	f.shell_status_believed = 1;
 	return f;
 }
 
@@ -163,7 +163,7 @@ START_TEST(test_exit_128_plus_n_is_believed_only_after_a_clean_base)
 	struct run_facts f = reached(exit_status(139));
 	struct verdict v;
 
-	f.base_exit_zero = 0;
+	f.shell_status_believed = 0;
 	ck_assert_str_eq(verdict_text(&f, &v), "passed (exit 139)");
 	f = reached(exit_status(128));
 	ck_assert_str_eq(verdict_text(&f, &v), "passed (exit 128)");

@@ -50,7 +50,7 @@ jobs_run_one(struct point *p, const struct options *o,
 	start(p, 0, o);
 	running[0] = p;
 	run_wait(running, 1);
-	read_back(p, o, !shell_signal_status(o->success_status), count);
+	read_back(p, o, count);
 }
 
 void
@@ -70,7 +70,7 @@ jobs_run_all(struct point *points, size_t n, const struct options *o)
 		for (i = 0; i < nrun; i++)
 			if (running[i] == p)
 				running[i] = running[--nrun];
-		read_back(p, o, !shell_signal_status(o->success_status), NULL);
+		read_back(p, o, NULL);
 		done++;
 		if (is_failing(p))
 			failing++;

@@ -182,8 +182,7 @@ list_reports(const char *dir, struct processes *count)
 }
 
 void
-read_back(struct point *p, const struct options *o, int base_exit_zero,
-    struct processes *count)
+read_back(struct point *p, const struct options *o, struct processes *count)
 {
 	char path[FILE_PATH_MAX], dir[FILE_PATH_MAX], value[64];
 	char *report = NULL, *err = NULL, *vglog = NULL, *log;
@@ -219,7 +218,7 @@ read_back(struct point *p, const struct options *o, int base_exit_zero,
 	f.timed_out = p->timed_out;
 	f.injected = p->nth > 0;
 	f.leaks = o->leaks;
-	f.base_exit_zero = base_exit_zero;
+	f.shell_status_believed = !shell_signal_status(o->success_status);
 	/* Written by the process's crash handler, whatever the command's
 	 * status says of it. */
 	if (report != NULL && report_value(report, EVMM_REPORT_CRASH_SIGNAL,

@@ -95,8 +95,9 @@ struct run_facts {
 	enum leak_check leaks;
 	int sanitizer_error;	/* the sanitizer's or valgrind's log has an error */
 	int sanitizer_leak;	/* ... has a leak */
-	int base_exit_zero;	/* the counting run exited with a status
-				 * that cannot be a shell's 128+N */
+	int shell_status_believed; /* exit 128+N can be a shell's report of
+				 * signal N: the success status is not
+				 * such a status */
 	int own_signal;		/* the signal the process whose allocation
 				 * failed died of, from its report; 0 */
 };
@@ -107,7 +108,7 @@ enum verdict_how {
 	BY_SIGNAL,		/* signal: the signal that ended the command */
 	BY_OWN_SIGNAL,		/* signal: the one that ended the process
 				 * whose allocation failed; status: the
-				 * command's exit status, or -1 */
+				 * command's exit status */
 	BY_SHELL_STATUS,	/* signal: exit 128+signal, a shell's report */
 	BY_SANITIZER,		/* the sanitizer's or valgrind's error */
 	BY_TIMEOUT,
@@ -308,7 +309,7 @@ struct point *run_wait(struct point **running, size_t n);
 /* Reads the point's reports and checker log, classifies it, removes
  * them.  For the counting run (count not NULL), lists every process's
  * report in count, sorted; for a point, reads its process's. */
-void read_back(struct point *p, const struct options *o, int base_exit_zero,
+void read_back(struct point *p, const struct options *o,
     struct processes *count);
 /* Frees what read_back() put in count. */
 void free_processes(struct processes *count);

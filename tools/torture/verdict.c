@@ -109,7 +109,8 @@ classify(const struct run_facts *f, struct verdict *v)
 		 * exit status, and a log with an error and a leak too. */
 		v->outcome = CRASHED;
 		v->how = BY_SANITIZER;
-	} else if (exited && f->base_exit_zero && shell_signal_status(status)) {
+	} else if (exited && f->shell_status_believed &&
+	    shell_signal_status(status)) {
 		/* A shell reports a child killed by signal N as exit 128+N.
 		 * Believed only of a command whose success status is not
 		 * such a status: a graceful failure has no reason to choose
@@ -148,15 +149,11 @@ describe_verdict(const struct verdict *v, char *buf, size_t size)
 		    signal_name(v->signal, num, sizeof(num)));
 		break;
 	case BY_OWN_SIGNAL:
-		if (v->status >= 0)
-			snprintf(buf, size, "%s (signal %d, %s; exit %d)",
-			    word, v->signal,
-			    signal_name(v->signal, num, sizeof(num)),
-			    v->status);
-		else
-			snprintf(buf, size, "%s (signal %d, %s)", word,
-			    v->signal, signal_name(v->signal, num,
-			    sizeof(num)));
+		/* Always after an exit: a command that a signal ended is
+		 * BY_SIGNAL. */
+		snprintf(buf, size, "%s (signal %d, %s; exit %d)", word,
+		    v->signal, signal_name(v->signal, num, sizeof(num)),
+		    v->status);
 		break;
 	case BY_SHELL_STATUS:
 		snprintf(buf, size, "%s (exit %d: %s)", word, v->status,
