@@ -24,7 +24,8 @@ echo "# leak check: $leaks"
 # true): not when $CC builds for another C library (musl-gcc), whose
 # libc the system's dynamic linker cannot load.
 lib=$(sed -n "s/^dlname='\(.*\)'\$/\1/p" "$top_builddir/lib$EVMM_NAME.la")
-case $(LD_PRELOAD="$top_builddir/.libs/$lib" env true 2>&1) in
+pre="$top_builddir/.libs/$lib"
+case $(LD_PRELOAD="$pre" env true 2>&1) in
 *'error while loading shared libraries'*) preloadable=no ;;
 *) preloadable=yes ;;
 esac
@@ -58,7 +59,6 @@ ok_if "... and the hint says it does not load libevmm" \
     matches "$out" -F -- 'does not load libevmm at all'
 ok_if "... and not what only a process that loads it can do" \
     test -z "$(printf '%s\n' "$out" | grep -F -e '-levent -levmm')"
-pre="$top_builddir/.libs/$lib"
 if [ $preloadable = no ]; then
 	why="$CC builds for a C library the system's programs do not use"
 	skip "0 allocations is not a pass (exit 1)" "$why"

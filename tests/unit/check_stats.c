@@ -908,22 +908,16 @@ make_stats_suite(void)
 	tcase_add_test(tc,
 	    test_stats_read_bytes_of_one_moment_while_threads_run);
 	suite_add_tcase(s, tc);
-#ifdef COUNTS_IN_ONE_INSTRUCTION
-	/* 20,000 signals between two threads: seconds natively, hours
-	 * under valgrind, which delivers a signal only when it switches
-	 * threads.  The tag lets that run leave it out (CK_EXCLUDE_TAGS). */
+	/* Thousands of signals: seconds natively, hours under valgrind,
+	 * which delivers a signal only when it switches threads.  The tag
+	 * lets that run leave them out (CK_EXCLUDE_TAGS). */
 	tc = tcase_create("Signals");
 	tcase_set_tags(tc, "stress");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
+#ifdef COUNTS_IN_ONE_INSTRUCTION
 	tcase_add_test(tc, test_stats_lose_no_call_of_a_signal_handler);
-	suite_add_tcase(s, tc);
 #endif
-	/* Thousands of signals, as above. */
-	tc = tcase_create("Signal handlers");
-	tcase_set_tags(tc, "stress");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_stats_get_in_a_handler_interrupting_every_lock);
 	suite_add_tcase(s, tc);
 #endif
