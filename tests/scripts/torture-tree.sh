@@ -47,6 +47,14 @@ ok_if "sh -c 'prog || true': the crash fails the run (exit 1)" \
 ok_if "... at allocation 3, beside the shell's exit 0" \
     matches "$out" -E "^3 +1  crashed \((signal [0-9]+, SIG[A-Z]+; exit 0|checker error)\) +malloc "
 
+# A daemon outlives the command and is killed with it, before it
+# reports: not seen, and not passed either.
+torture -- sh -c "(setsid '$prog' buggy &)"
+ok_if "a command whose only libevmm process is a daemon tests nothing (exit 1)" \
+    test "$status" -eq 1
+ok_if "... and the hint names the daemon" \
+    matches "$out" -F 'outlives it (a daemon), and is killed when it ends'
+
 # The same program twice in sequence; only the second has the bug.
 cmd="'$prog' checked && '$prog' buggy"
 torture -- sh -c "$cmd"

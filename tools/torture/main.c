@@ -42,7 +42,9 @@ print_likely_causes(int reported, const struct options *o)
 		fputs("  - its libevmm was built with "
 		    "--disable-malloc-replacement;\n"
 		    "  - it ended in _exit() or exec() before libevmm wrote "
-		    "its report.\n", stderr);
+		    "its report;\n"
+		    "  - what loads libevmm outlives it (a daemon), and is "
+		    "killed when it ends.\n", stderr);
 		return;
 	}
 	fputs("  - it links libevent before libevmm (-levent -levmm), so that\n"
