@@ -6,8 +6,8 @@
  * EVMM_REPORT, EVMM_SITES, EVMM_FAULT_PROCESS and EVMM_FAULT, each read
  * and applied in that order, since each may depend on the one before
  * (lib/env-internal.h).  Depends on the parts it sets up: lib/front.c,
- * lib/fault.c, lib/sites.c, lib/report.c, lib/summary.c, lib/crash.c,
- * lib/reach.c, and on lib/parse.c and lib/text.c.  Called by lib/init.c
+ * lib/fault.c, lib/sites.c, lib/live.c, lib/report.c, lib/summary.c,
+ * lib/crash.c, lib/reach.c, and on lib/parse.c and lib/text.c.  Called by lib/init.c
  * only.
  */
 #include "config.h"
@@ -28,6 +28,7 @@
 #include "env-internal.h"
 #include "fault-internal.h"
 #include "front-internal.h"
+#include "live-internal.h"
 #include "parse-internal.h"
 #include "reach-internal.h"
 #include "report-internal.h"
@@ -173,6 +174,10 @@ evmm_env_apply_(void)
 		    evmm_report_is_open_())
 			evmm_crash_handlers_install_();
 	}
+	/* Numbered (EVMM_SITES, EVMM_FAULT) in a process with a key: the
+	 * numbering goes where it outlives the process. */
+	if (evmm_report_key_() != NULL && evmm_fault_numbered_())
+		evmm_live_map_();
 	/* EVMM_STATS said so already, when it was set. */
 	if (watched)
 		evmm_reach_warn_();

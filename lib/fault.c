@@ -6,7 +6,8 @@
  * Which allocations fail, their numbering (with the call sites it
  * enters, lib/sites.c), and the first injected failure.  Depends on
  * lib/parse.c (the specification), lib/stats-internal.h (a failure is
- * counted), lib/sites-internal.h and, for the process key, on
+ * counted), lib/sites-internal.h, lib/live-internal.h (where the
+ * numbering is kept) and, for the process key, on
  * lib/report-internal.h.  It does not choose the table in front
  * (lib/front.c does, asking evmm_fault_numbered_()).
  */
@@ -19,6 +20,7 @@
 
 #include "event2/evmm_debug.h"
 #include "fault-internal.h"
+#include "live-internal.h"
 #include "report-internal.h"
 #include "report-keys.h"
 #include "sites-internal.h"
@@ -33,9 +35,10 @@ static int numbered;
 static int env_fault_armed;
 static struct evmm_fault_spec env_fault;
 static char fault_process[EVMM_PROCESS_KEY_MAX + 1];
-/* Allocations numbered since evmm_fault_set(), from 1: 64 bits, so that
- * no program that runs for years wraps it where long has 32. */
-static uint64_t allocations;
+/* Allocations are numbered since evmm_fault_set(), from 1, in
+ * evmm_live_->allocations (lib/live.c, where the count outlives the
+ * process): 64 bits, so that no program that runs for years wraps it
+ * where long has 32. */
 
 /* The first injected failure.  A thread claims it, writes it, then
  * publishes it, so a reader never sees half of it. */
@@ -49,14 +52,15 @@ static const char *const entry_names[] = {
 enum evmm_injected
 evmm_fault_inject_(enum evmm_entry entry, size_t sz, void *caller)
 {
+	struct evmm_live *l = evmm_live_;
 	struct evmm_counts *c;
 	uint64_t n;
 
 	if (sz == 0)
 		return EVMM_INJECTED_NONE;	/* realloc(p, 0) frees; it
 						 * allocates nothing */
-	n = EVMM_ADD_RELAXED(&allocations, 1);
-	if (evmm_sites_on_())
+	n = EVMM_ADD_RELAXED(&l->allocations, 1);
+	if (l->sites_limit != 0)	/* evmm_sites_on_(), without a call */
 		evmm_sites_enter_(caller, n);
 	if (!evmm_fault_hits_(&fault, n))
 		return EVMM_INJECTED_NONE;
@@ -85,7 +89,7 @@ evmm_fault_numbered_(void)
 uint64_t
 evmm_fault_allocations_(void)
 {
-	return EVMM_LOAD_RELAXED(&allocations);
+	return EVMM_LOAD_RELAXED(&evmm_live_->allocations);
 }
 
 /* Fail what f says from now on, numbering from 1; numbered even when it
@@ -97,7 +101,7 @@ set_fault(const struct evmm_fault_spec *f, int keep_numbering)
 	fault = *f;
 	numbered = f->mode != EVMM_FAULT_OFF || keep_numbering ||
 	    evmm_sites_on_();
-	allocations = 0;
+	evmm_live_->allocations = 0;
 	evmm_sites_clear_();
 	evmm_stats_count_from_now_();
 	first_ready = 0;
@@ -169,7 +173,7 @@ evmm_fault_set_by_environment_(const struct evmm_fault_spec *f)
 void
 evmm_fault_forked_(void)
 {
-	allocations = 0;
+	evmm_live_->allocations = 0;
 	first_ready = 0;
 	first_claimed = 0;
 	if (evmm_report_key_() == NULL)

@@ -24,6 +24,7 @@
 #include "env-internal.h"
 #include "fault-internal.h"
 #include "init-internal.h"
+#include "live-internal.h"
 #include "reach-internal.h"
 #include "report-internal.h"
 #include "sites-internal.h"
@@ -54,8 +55,9 @@ const char evmm_init_linked_ = 1;
  * The report's writers' lock is not taken: a writer can be inside an
  * allocation call, so one cut by fork() is simply forgotten in the child
  * (evmm_report_forked_()).  Between letting go of 2 and of 1, the child
- * takes its process key (when EVMM_REPORT names a directory) and, if it
- * got one, starts its counts, sites and numbering afresh, so that its
+ * takes its process key (when EVMM_REPORT names a directory), leaves
+ * its parent's live file for one of its own (lib/live.c) and, if it got
+ * a key, starts its counts, sites and numbering afresh, so that its
  * report holds its own figures.  The table in front is left as it is:
  * choosing another would take lock 1, still held.
  */
@@ -81,6 +83,8 @@ fork_child(void)
 
 	evmm_stats_unlock_();
 	evmm_report_forked_();
+	/* Off the parent's live file before anything is started afresh. */
+	evmm_live_forked_(evmm_report_key_() != NULL);
 	/* Without keys a child goes on from its parent's numbers. */
 	if (keyed) {
 		evmm_stats_forked_();

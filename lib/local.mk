@@ -19,6 +19,7 @@ evmm_sources += \
 	lib/report-files.c lib/report-files-internal.h \
 	lib/summary.c lib/summary-internal.h \
 	lib/crash.c lib/crash-internal.h \
+	lib/live.c lib/live-internal.h \
 	lib/sites.c lib/sites-internal.h \
 	lib/stats.c lib/stats-internal.h \
 	lib/fault.c lib/fault-internal.h \

@@ -44,6 +44,11 @@ int evmm_report_owned_(void);
 /* This process's key when EVMM_REPORT names a directory (see
  * lib/report-keys.h), else NULL. */
 const char *evmm_report_key_(void);
+/* Create "KEY" followed by @p suffix beside this process's report in
+ * the directory, for reading and writing, with the report's care (it
+ * must not exist; mode 0600): its descriptor, or -1 with errno set,
+ * ENOENT when the process has no key.  Safe on a small stack. */
+int evmm_report_create_beside_(const char *suffix);
 /* From the fork handlers (lib/init.c): before fork(), count the child;
  * in the child, take the key "PARENT.M", start its own count of forks,
  * and make its file at its first write. */

@@ -12,6 +12,8 @@
 #ifndef EVMM_REPORT_KEYS_H_INCLUDED_
 #define EVMM_REPORT_KEYS_H_INCLUDED_
 
+#include <stdint.h>
+
 /* The process key, when EVMM_REPORT names a directory: "NAME#N" for a
  * program image, its parent's key followed by ".M" for a child made by
  * fork(); also the name of the process's file there. */
@@ -67,5 +69,44 @@
 #define EVMM_SITES_MAX			4096
 #define EVMM_SITE_NAME_MAX		200
 #define EVMM_SITE_LINE_MAX		512
+
+/*
+ * The live file.  Beside its report, a process with a key whose
+ * allocations are numbered (EVMM_FAULT or EVMM_SITES set) keeps
+ * "KEY.live": a struct evmm_live that it maps and updates as it
+ * allocates, so that its count and its sites survive an ending that
+ * writes no report (_exit(), exec(), a signal, SIGKILL).  In the
+ * machine's own byte order and sizes: only a reader built for the same
+ * kind of process, whose EVMM_LIVE_MAGIC and sizeof(struct evmm_live)
+ * match the file's, reads it; any other takes the report alone.
+ */
+#define EVMM_LIVE_SUFFIX		".live"
+#define EVMM_LIVE_MAGIC			"evmm-live-1"
+/* Twice the sites that can be listed: the table is open addressing, at
+ * most half full. */
+#define EVMM_LIVE_SLOTS			(2 * EVMM_SITES_MAX)
+
+struct evmm_live_slot {
+	void *caller;		/* NULL: free */
+	uint64_t first;		/* 0 until its entering thread writes it */
+};
+
+struct evmm_live {
+	char magic[16];		/* EVMM_LIVE_MAGIC, NUL-padded */
+	uint32_t size;		/* sizeof(struct evmm_live) */
+	/* The most sites to list; 0 while sites are not listed. */
+	uint32_t sites_limit;
+	/* Allocations numbered since the fault was set. */
+	uint64_t allocations;
+	/* Sites: slots reserved against the limit; claimed, in order;
+	 * whether one was turned away. */
+	uint32_t sites_reserved;
+	uint32_t sites_claimed;
+	uint32_t sites_full;
+	/* The slots in the order they were claimed, each as its index + 1
+	 * (0: being written). */
+	uint32_t site_order[EVMM_SITES_MAX];
+	struct evmm_live_slot slots[EVMM_LIVE_SLOTS];
+};
 
 #endif /* EVMM_REPORT_KEYS_H_INCLUDED_ */

@@ -139,12 +139,14 @@ adopt_report(int fd, const char *path)
 }
 
 #ifdef EVMM_REPORT_DIRECTORIES_
-/* Create this process's file in the directory, named by its key, which
- * must not exist: O_EXCL, so that nothing already there (a file, a
- * symbolic link) is followed, opened or emptied.  The file descriptor,
- * or -1 with errno set. */
+static int create_named(const char *name, int access);
+
+/* Create the file @p name in the directory, which must not exist:
+ * O_EXCL, so that nothing already there (a file, a symbolic link) is
+ * followed, opened or emptied; opened with @p access (O_WRONLY or
+ * O_RDWR).  The file descriptor, or -1 with errno set. */
 static int
-create_in_directory(void)
+create_named(const char *name, int access)
 {
 	struct stat sb;
 
@@ -156,8 +158,15 @@ create_in_directory(void)
 		errno = EBADF;
 		return -1;
 	}
-	return openat(report_dir, process_key, O_WRONLY | O_CREAT | O_EXCL |
+	return openat(report_dir, name, access | O_CREAT | O_EXCL |
 	    O_NOFOLLOW | O_CLOEXEC, 0600);
+}
+
+/* This process's report in the directory, named by its key. */
+static int
+create_in_directory(void)
+{
+	return create_named(process_key, O_WRONLY);
 }
 
 static void
@@ -266,6 +275,25 @@ const char *
 evmm_report_key_(void)
 {
 	return process_key[0] != '\0' ? process_key : NULL;
+}
+
+int
+evmm_report_create_beside_(const char *suffix)
+{
+#ifdef EVMM_REPORT_DIRECTORIES_
+	char name[EVMM_PROCESS_KEY_MAX + 16];
+	size_t klen = strlen(process_key), slen = strlen(suffix);
+
+	if (klen > 0 && report_dir >= 0 && slen < sizeof(name) - klen) {
+		memcpy(name, process_key, klen);
+		memcpy(name + klen, suffix, slen + 1);
+		return create_named(name, O_RDWR);
+	}
+#else
+	(void)suffix;
+#endif
+	errno = ENOENT;
+	return -1;
 }
 
 void

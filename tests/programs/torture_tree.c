@@ -12,7 +12,9 @@
  *            parent waits, then makes the third; a child that died of a
  *            signal is passed on by dying of the same signal;
  *   runner   the same, but the parent is a fork-per-test runner: a
- *            child's crash is a failed test, reported and exit 1.
+ *            child's crash is a failed test, reported and exit 1;
+ *   _exit    the same as fork, but the child ends in _exit(), as POSIX
+ *            advises for a child of fork(): no exit handler runs.
  * Run as `sh -c 'torture_tree checked && torture_tree buggy'`, the same
  * program is two processes in turn, and only the second has the bug.
  */
@@ -44,12 +46,13 @@ three(int buggy)
 	return failed;
 }
 
-/* A child made by fork() runs the buggy three().  With @p runner the
- * parent is a fork-per-test runner, as libevent's regress and Check
- * are: a child that dies of a signal is a failed test, and the parent
- * says so and exits 1; without, it dies of the child's signal. */
+/* A child made by fork() runs the buggy three(), then ends in exit(), or
+ * in _exit() with @p quick_exit.  With @p runner the parent is a
+ * fork-per-test runner, as libevent's regress and Check are: a child
+ * that dies of a signal is a failed test, and the parent says so and
+ * exits 1; without, it dies of the child's signal. */
 static int
-fork_buggy_child(int runner)
+fork_buggy_child(int runner, int quick_exit)
 {
 	char *a, *b, *c;
 	int status, failed;
@@ -64,6 +67,8 @@ fork_buggy_child(int runner)
 		perror("torture_tree: fork");
 		return 1;
 	}
+	if (pid == 0 && quick_exit)
+		_exit(three(1));
 	if (pid == 0)
 		exit(three(1));
 	if (waitpid(pid, &status, 0) != pid) {
@@ -94,9 +99,12 @@ main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "buggy") == 0)
 		return three(1);
 	if (argc == 2 && strcmp(argv[1], "fork") == 0)
-		return fork_buggy_child(0);
+		return fork_buggy_child(0, 0);
 	if (argc == 2 && strcmp(argv[1], "runner") == 0)
-		return fork_buggy_child(1);
-	fprintf(stderr, "usage: torture_tree checked|buggy|fork|runner\n");
+		return fork_buggy_child(1, 0);
+	if (argc == 2 && strcmp(argv[1], "_exit") == 0)
+		return fork_buggy_child(0, 1);
+	fprintf(stderr, "usage: torture_tree checked|buggy|fork|runner|"
+	    "_exit\n");
 	return 2;
 }

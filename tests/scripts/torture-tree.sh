@@ -29,6 +29,18 @@ frames_ok "... and its crash site is in the program, though its parent fails not
 ok_if "... and nowhere else" \
     matches "$out" -x "evmm-torture: 6 points: 5 passed, 1 crashed, 0 hung, 0 leaked, 0 not reached, 0 could not run"
 
+# The same, but the child ends in _exit(), which runs no exit handler:
+# its allocations are counted all the same, from the file it keeps
+# them in as it goes, and its crash is found.
+torture -- "$prog" _exit
+ok_if "a child that ends in _exit(): its allocations are counted" \
+    matches "$out" -x "evmm-torture: $prog makes 6 allocations through libevmm in 2 processes; failing 6 of them in turn"
+ok_if "... and its crash is found, at its allocation 3" \
+    matches "$out" "^torture_tree#1\.1:3  *1  crashed (.*)  *malloc "
+torture --per-site -- "$prog" _exit
+ok_if "... and its call sites are listed for --per-site" \
+    matches "$out" "^torture_tree#1\.1:3  *1  crashed (.*)  *malloc "
+
 # Where the command's status hides the crash, the crashed process's own
 # report names it: a fork-per-test runner that exits 1 (as libevent's
 # regress and Check do), and a shell that ignores the failure.  (Under

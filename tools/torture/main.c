@@ -41,8 +41,6 @@ print_likely_causes(int reported, const struct options *o)
 			    "loader ignores LD_PRELOAD;\n", stderr);
 		fputs("  - its libevmm was built with "
 		    "--disable-malloc-replacement;\n"
-		    "  - it ended in _exit() or exec() before libevmm wrote "
-		    "its report;\n"
 		    "  - what loads libevmm outlives it (a daemon), and is "
 		    "killed when it ends.\n", stderr);
 		return;

@@ -157,14 +157,18 @@ child(struct point *p, const struct options *o)
 	/* Each process that loads libevmm writes its report in the run's
 	 * directory; the point's fault applies in its process alone. */
 	tmpdir_file(path, sizeof(path), "reports", p->id);
-	snprintf(fault, sizeof(fault), "nth=%lu", p->nth);
+	/* The counting run numbers every process's allocations as the
+	 * others do, failing none: "off" in a process with a key. */
+	if (p->nth > 0)
+		snprintf(fault, sizeof(fault), "nth=%lu", p->nth);
+	else
+		snprintf(fault, sizeof(fault), "off");
 	snprintf(marker, sizeof(marker), "%ld.%lu", (long)getppid(), p->id);
 	/* --per-site: the counting run lists each process's call sites. */
 	snprintf(sites, sizeof(sites), "%d", EVMM_SITES_MAX);
 	if (setenv("EVMM_REPORT", path, 1) != 0 ||
 	    setenv("EVMM_TORTURE_RUN", marker, 1) != 0 ||
-	    (p->nth > 0 ? setenv("EVMM_FAULT", fault, 1) :
-	    unsetenv("EVMM_FAULT")) != 0 ||
+	    setenv("EVMM_FAULT", fault, 1) != 0 ||
 	    (p->nth > 0 ? setenv("EVMM_FAULT_PROCESS", p->key, 1) :
 	    unsetenv("EVMM_FAULT_PROCESS")) != 0 ||
 	    (p->nth == 0 && o->per_site ? setenv("EVMM_SITES", sites, 1) :

@@ -121,53 +121,138 @@ free_processes(struct processes *count)
 	count->n = 0;
 }
 
-/* Every report in the directory dir into count, in key order: whether
- * there is any.  An empty file is no report: its program image was
- * replaced by exec() (a shell's, say) or died before it wrote one. */
+/* The process with the key in count, added (counting nothing yet) if it
+ * is not there. */
+static struct process *
+process_of(struct processes *count, size_t *cap, const char *key,
+    size_t klen)
+{
+	struct process *v;
+	size_t i;
+
+	for (i = 0; i < count->n; i++)
+		if (strncmp(count->v[i].key, key, klen) == 0 &&
+		    count->v[i].key[klen] == '\0')
+			return &count->v[i];
+	if (count->n == *cap) {
+		*cap = *cap > 0 ? *cap * 2 : 8;
+		v = realloc(count->v, *cap * sizeof(*v));
+		if (v == NULL)
+			out_of_memory();
+		count->v = v;
+	}
+	v = &count->v[count->n++];
+	memset(v, 0, sizeof(*v));
+	memcpy(v->key, key, klen);
+	v->key[klen] = '\0';
+	v->site_list = SITES_ABSENT;
+	return v;
+}
+
+static int
+by_number(const void *x, const void *y)
+{
+	unsigned long a = *(const unsigned long *)x,
+	    b = *(const unsigned long *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* What a process's live file (lib/report-keys.h) counted, into *p, which
+ * has no sites yet: 1, or 0 when it is not one that this evmm-torture
+ * can read. */
+static int
+read_live(const char *path, struct process *p)
+{
+	struct evmm_live *l = malloc(sizeof(*l));
+	size_t got = 0, i, n = 0;
+	ssize_t r;
+	int fd;
+
+	if (l == NULL)
+		out_of_memory();
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd >= 0 && got < sizeof(*l) &&
+	    (r = read(fd, (char *)l + got, sizeof(*l) - got)) > 0)
+		got += (size_t)r;
+	if (fd >= 0)
+		close(fd);
+	if (got != sizeof(*l) || l->size != sizeof(*l) ||
+	    memcmp(l->magic, EVMM_LIVE_MAGIC, sizeof(EVMM_LIVE_MAGIC)) != 0) {
+		free(l);
+		return 0;
+	}
+	p->allocations = (unsigned long)l->allocations;
+	p->site_list = SITES_ABSENT;
+	if (l->sites_limit != 0) {
+		p->site_list = l->sites_full ? SITES_FULL : SITES_COMPLETE;
+		p->sites = malloc(EVMM_SITES_MAX * sizeof(*p->sites));
+		if (p->sites == NULL)
+			out_of_memory();
+		/* A slot whose first is 0 was being entered when the
+		 * process ended; there are never more than the limit. */
+		for (i = 0; i < EVMM_LIVE_SLOTS && n < EVMM_SITES_MAX; i++)
+			if (l->slots[i].caller != NULL &&
+			    l->slots[i].first != 0)
+				p->sites[n++] = (unsigned long)l->slots[i].first;
+		qsort(p->sites, n, sizeof(*p->sites), by_number);
+		p->nsites = n;
+	}
+	free(l);
+	return 1;
+}
+
+/* Every process in the directory dir into count, in key order: whether
+ * there is any.  A process is counted from its live file, which
+ * survives any ending, else from its report.  An empty report is none:
+ * its program image was replaced by exec() (a shell's, say) or died
+ * before it wrote one. */
 static int
 list_reports(const char *dir, struct processes *count)
 {
 	char path[FILE_PATH_MAX + EVMM_PROCESS_KEY_MAX + 2], value[64];
+	const size_t slen = strlen(EVMM_LIVE_SUFFIX);
+	struct process one, *p;
 	DIR *d = opendir(dir);
 	struct dirent *e;
-	struct process *v;
 	char *report;
 	size_t len, klen, cap = 0, i;
-	int any = 0;
 
 	memset(count, 0, sizeof(*count));
 	if (d == NULL)
 		return 0;
 	while ((e = readdir(d)) != NULL) {
 		klen = strlen(e->d_name);
-		if (strcmp(e->d_name, ".") == 0 ||
-		    strcmp(e->d_name, "..") == 0 ||
-		    klen > EVMM_PROCESS_KEY_MAX ||
+		if (e->d_name[0] == '.' ||	/* ".", "..", counters */
+		    klen > EVMM_PROCESS_KEY_MAX + slen ||
 		    (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 		    e->d_name) >= sizeof(path))
 			continue;
-		if (count->n == cap) {
-			cap = cap > 0 ? cap * 2 : 8;
-			v = realloc(count->v, cap * sizeof(*v));
-			if (v == NULL) {
-				closedir(d);
-				out_of_memory();
+		if (klen > slen && strcmp(e->d_name + klen - slen,
+		    EVMM_LIVE_SUFFIX) == 0) {
+			memset(&one, 0, sizeof(one));
+			if (read_live(path, &one)) {
+				p = process_of(count, &cap, e->d_name,
+				    klen - slen);
+				free(p->sites);	/* its report's */
+				memcpy(one.key, p->key, sizeof(one.key));
+				one.live = 1;
+				*p = one;
 			}
-			count->v = v;
+			continue;
 		}
-		v = &count->v[count->n];
-		memcpy(v->key, e->d_name, klen + 1);
-		v->sites = NULL;
-		v->nsites = 0;
+		if (klen > EVMM_PROCESS_KEY_MAX)
+			continue;
 		report = NULL;
 		len = 0;
 		slurp_upto(path, &report, &len, REPORT_MAX);
 		if (report != NULL && report_value(report,
 		    EVMM_REPORT_ALLOCATIONS, value, sizeof(value))) {
-			v->allocations = strtoul(value, NULL, 10);
-			list_sites(report, v);
-			count->n++;
-			any = 1;
+			p = process_of(count, &cap, e->d_name, klen);
+			if (!p->live) {
+				p->allocations = strtoul(value, NULL, 10);
+				list_sites(report, p);
+			}
 		}
 		free(report);
 	}
@@ -178,7 +263,7 @@ list_reports(const char *dir, struct processes *count)
 		count->allocations += count->v[i].allocations;
 		count->allocating += count->v[i].allocations > 0;
 	}
-	return any;
+	return count->n > 0;
 }
 
 void

@@ -178,11 +178,12 @@ enum site_list report_sites(const char *report, unsigned long *firsts,
 /* --- the points ----------------------------------------------------------- */
 
 /* A process of the command that loaded libevmm, as the counting run's
- * report directory lists it: its key (see evmm-torture(1)) and how many
- * allocations it made. */
+ * report directory lists it (its live file, else its report): its key
+ * (see evmm-torture(1)) and how many allocations it made. */
 struct process {
 	char key[EVMM_PROCESS_KEY_MAX + 1];
 	unsigned long allocations;
+	int live;	/* counted from its live file, not its report */
 	/* With --per-site: what its report says of its call sites, and the
 	 * number of the first allocation of each (malloc()ed, or NULL). */
 	enum site_list site_list;
