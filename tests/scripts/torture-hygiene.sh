@@ -58,17 +58,31 @@ ok_if "... which the test can tell (a descriptor 7 of ours is not passed on)" \
 out=$(exec 7</dev/null; sh -c '[ -e /proc/self/fd/7 ] && exit 9; exit 0')
 ok_if "... where a plain shell would pass it on" test "$?" -eq 9
 
-# Background children outlive the command, in its process group.
-torture -j 2 -- sh -c "$sleeper bg & exec \"\$1\"" sh "$victim"
-ok_if "a command with a background child passes (exit 0)" \
+# Background children outlive the command, in its process group, in
+# every run: waited for --linger seconds, then killed, and not a hang.
+torture -j 2 --linger=1 -- sh -c "$sleeper bg & exec \"\$1\"" sh "$victim"
+ok_if "a command that always leaves a background child passes (exit 0)" \
     test "$status" -eq 0
+ok_if "... and the counting run says what it left running" \
+    matches "$out" -F "left sleep running for more than 1 s (--linger)"
 ok_if "... and its background children are gone" left
 
-# setsid -f: a child in a session of its own, its parent gone at once.
-torture -j 2 -- sh -c "\"\$1\" || setsid -f $sleeper detached" sh "$victim"
-ok_if "a command that leaves a child in a new session passes (exit 0)" \
-    test "$status" -eq 0
+# setsid -f: a child in a session of its own, its parent gone at once,
+# left running only when an allocation fails: a hang, named.
+torture -j 2 --linger=1 -- \
+    sh -c "\"\$1\" || setsid -f $sleeper detached" sh "$victim"
+ok_if "a command that leaves a child running only when an allocation fails hangs (exit 1)" \
+    test "$status" -eq 1
+ok_if "... at every point, each naming it" \
+    matches "$out" -F 'points: 0 passed, 0 crashed, 6 hung'
+ok_if "... by its name" \
+    matches "$out" -E '^ +left running sleep$'
 ok_if "... and those children are gone" left
+torture -j 2 --linger=0 -- \
+    sh -c "\"\$1\" || setsid -f $sleeper detached" sh "$victim"
+ok_if "with --linger=0 they are killed at once, and the command passes (exit 0)" \
+    test "$status" -eq 0
+ok_if "... and they are gone" left
 
 # setsid -w: a child in a new session that hangs, and the run with it.
 torture -j 2 --timeout=1 -- \

@@ -59,13 +59,21 @@ ok_if "sh -c 'prog || true': the crash fails the run (exit 1)" \
 ok_if "... at allocation 3, beside the shell's exit 0" \
     matches "$out" -E "^3 +1  crashed \((signal [0-9]+, SIG[A-Z]+; exit 0|checker error)\) +malloc "
 
-# A daemon outlives the command and is killed with it, before it
-# reports: not seen, and not passed either.
+# A double-forked daemon outlives the command: it is waited for, so its
+# allocations are counted and its crash found, beside the shell's exit 0.
 torture -- sh -c "(setsid '$prog' buggy &)"
-ok_if "a command whose only libevmm process is a daemon tests nothing (exit 1)" \
+ok_if "a double-forked daemon: its crash fails the run (exit 1)" \
+    test "$status" -eq 1
+ok_if "... its allocations are counted" \
+    matches "$out" -x "evmm-torture: sh makes 3 allocations through libevmm; failing 3 of them in turn"
+ok_if "... and its crash is found, at its allocation 3" \
+    matches "$out" -E "^3 +1  crashed \((signal [0-9]+, SIG[A-Z]+; exit 0|checker error)\) +malloc "
+# Killed at once, as --linger=0 asks, it is gone before it loads libevmm.
+torture --linger=0 -- sh -c "(sleep 1; setsid '$prog' buggy) &"
+ok_if "with --linger=0, a daemon is killed with the command: nothing tested (exit 1)" \
     test "$status" -eq 1
 ok_if "... and the hint names the daemon" \
-    matches "$out" -F 'outlives it (a daemon), and is killed when it ends'
+    matches "$out" -F 'outlives it (a daemon), and was killed before it'
 
 # The same program twice in sequence; only the second has the bug.
 cmd="'$prog' checked && '$prog' buggy"
@@ -91,6 +99,15 @@ ok_if "... every allocation of each process, in key order" \
     test "$first" = "$(printf '%s\n' \
     torture_tree#1:1 torture_tree#1:2 torture_tree#1:3 \
     torture_tree#2:1 torture_tree#2:2 torture_tree#2:3)"
+
+# A command that counts differently from run to run: its first run
+# makes a file and runs the program twice, the next ones once.
+flag="${TMPDIR:-/tmp}/evmm-torture-tree-$$"
+rm -f "$flag"
+torture -- sh -c "if [ -e '$flag' ]; then '$prog' checked; else : > '$flag'; '$prog' checked; '$prog' checked; fi"
+rm -f "$flag"
+ok_if "two counting runs that differ are said, with the process that differs" \
+    matches "$out" -xF "evmm-torture: warning: two counting runs of sh differ in 1 process: torture_tree#2 3 then none."
 
 # --per-site works per process: the site of allocation 3 is found in both.
 torture --per-site -- sh -c "$cmd"

@@ -205,6 +205,25 @@ START_TEST(test_crash_of_the_failing_process_is_a_crash_whatever_the_status)
 }
 END_TEST
 
+/* A process left running past --linger, where the counting run left
+ * none: a server that no longer stops, a hang whatever the status; but
+ * a crash of the failing process is said first. */
+START_TEST(test_process_left_running_is_a_hang)
+{
+	struct run_facts f = reached(exit_status(0));
+	struct verdict v;
+
+	f.outlived = 1;
+	ck_assert_str_eq(verdict_text(&f, &v), "hung (left running)");
+	ck_assert_int_eq(v.outcome, HUNG);
+	f.own_signal = SIGSEGV;
+	ck_assert_str_eq(verdict_text(&f, &v),
+	    "crashed (signal 11, SIGSEGV; exit 0)");
+	f = reached(exit_status(0));
+	ck_assert_str_eq(verdict_text(&f, &v), "passed (exit 0)");
+}
+END_TEST
+
 START_TEST(test_sanitizer_status_alone_is_not_a_crash)
 {
 	struct run_facts f = reached(exit_status(TORTURE_SANITIZER_STATUS));
@@ -537,6 +556,44 @@ START_TEST(test_process_keys_order_by_name_then_numbers)
 }
 END_TEST
 
+/* Two counting runs: the processes they disagree on, in key order. */
+START_TEST(test_two_counting_runs_differ_in_the_processes_named)
+{
+	struct process x[3], y[3];
+	struct processes a, b;
+	char buf[128];
+
+	memset(x, 0, sizeof(x));
+	memset(y, 0, sizeof(y));
+	strcpy(x[0].key, "p#1");
+	x[0].allocations = 5;
+	strcpy(x[1].key, "p#1.1");
+	x[1].allocations = 3;
+	strcpy(x[2].key, "p#2");
+	x[2].allocations = 7;
+	a.v = x;
+	a.n = 3;
+	memcpy(y, x, sizeof(x));
+	b.v = y;
+	b.n = 3;
+	ck_assert_uint_eq(compare_counts(&a, &b, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "");
+	y[1].allocations = 4;
+	ck_assert_uint_eq(compare_counts(&a, &b, buf, sizeof(buf)), 1);
+	ck_assert_str_eq(buf, "p#1.1 3 then 4");
+	/* p#1.1 only in the first, p#1.2 only in the second. */
+	strcpy(y[1].key, "p#1.2");
+	ck_assert_uint_eq(compare_counts(&a, &b, buf, sizeof(buf)), 2);
+	ck_assert_str_eq(buf, "p#1.1 3 then none, p#1.2 none then 4");
+	b.n = 1;
+	ck_assert_uint_eq(compare_counts(&a, &b, buf, sizeof(buf)), 2);
+	ck_assert_str_eq(buf, "p#1.1 3 then none, p#2 7 then none");
+	/* Cut where it does not fit, and said. */
+	ck_assert_uint_eq(compare_counts(&a, &b, buf, 24), 2);
+	ck_assert_str_eq(buf, "p#1.1 3 then none,...");
+}
+END_TEST
+
 Suite *
 make_torture_suite(void)
 {
@@ -552,6 +609,7 @@ make_torture_suite(void)
 	    test_exit_128_plus_n_is_believed_only_after_a_clean_base);
 	tcase_add_test(tc,
 	    test_crash_of_the_failing_process_is_a_crash_whatever_the_status);
+	tcase_add_test(tc, test_process_left_running_is_a_hang);
 	tcase_add_test(tc, test_sanitizer_status_alone_is_not_a_crash);
 	tcase_add_test(tc, test_leak_counts_only_when_asked_for);
 	tcase_add_test(tc, test_exec_failure_without_report_could_not_run);
@@ -577,6 +635,8 @@ make_torture_suite(void)
 	tcase_add_test(tc, test_ranges_are_cut_visibly);
 	tcase_add_test(tc, test_ranges_name_each_process_once);
 	tcase_add_test(tc, test_process_keys_order_by_name_then_numbers);
+	tcase_add_test(tc,
+	    test_two_counting_runs_differ_in_the_processes_named);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,8 +10,10 @@
  * environment (EVMM_TORTURE_RUN=<our pid>.<point>, process.c).  On Linux
  * evmm-torture is a child subreaper, so whatever a run leaves behind, in
  * the background or in a session of its own, becomes our child when its
- * parent ends; a sweep then kills each such child whose marker names a
- * run that has ended.  Elsewhere only the process group is killed.
+ * parent ends: while the run lingers after its command ended, such
+ * children are its leftovers, waited for (process.c); a sweep then
+ * kills each such child whose marker names a run that has ended.
+ * Elsewhere only the process group is killed.
  */
 #include "config.h"
 
@@ -95,8 +97,10 @@ for_each_child(void (*fn)(pid_t))
 #endif
 }
 
-/* The run named by pid's marker, in *id: 1, or 0 when it has none
- * (or it cannot be read: another user's process, or one gone). */
+/* The run named by pid's marker, in *id: 1; 0 when it has none; -1
+ * when its environment cannot be read or is empty: another user's
+ * process, one gone or a zombie, one in the middle of an exec(), or
+ * one that emptied it. */
 static int
 marker_of(pid_t pid, unsigned long *id)
 {
@@ -109,11 +113,11 @@ marker_of(pid_t pid, unsigned long *id)
 	snprintf(path, sizeof(path), "/proc/%ld/environ", (long)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
+		return -1;
 	buf = malloc(ENVIRON_MAX + 1);
 	if (buf == NULL) {
 		close(fd);
-		return 0;
+		return -1;
 	}
 	while (len < ENVIRON_MAX &&
 	    (r = read(fd, buf + len, ENVIRON_MAX - len)) > 0)
@@ -130,11 +134,11 @@ marker_of(pid_t pid, unsigned long *id)
 		}
 	}
 	free(buf);
-	return found;
+	return found ? 1 : len == 0 ? -1 : 0;
 #else
 	(void)pid;
 	(void)id;
-	return 0;
+	return -1;
 #endif
 }
 
@@ -161,7 +165,7 @@ sweep_one(pid_t pid)
 
 	if (is_live_leader(pid, NULL))
 		return;
-	if (marker_of(pid, &id)) {
+	if (marker_of(pid, &id) == 1) {
 		if (is_live_leader(0, &id))
 			return;
 	} else if (!kill_unmarked) {
@@ -176,6 +180,76 @@ sweep(int everything)
 {
 	kill_unmarked = everything;
 	for_each_child(sweep_one);
+}
+
+/* What leftovers() looks for, and what it found. */
+static struct {
+	unsigned long id;
+	pid_t pgid;
+	int kill_them;
+	size_t found, unsure;
+	char *name;
+	size_t size;
+} left;
+
+/* A process's name, as the kernel keeps it (/proc/PID/comm), in buf;
+ * "pid N" when it cannot be read. */
+static void
+process_name(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
+	f = fopen(path, "r");
+	if (f != NULL) {
+		if (fgets(buf, (int)size, f) != NULL)
+			len = strcspn(buf, "\n");
+		fclose(f);
+	}
+	if (len == 0)
+		snprintf(buf, size, "pid %ld", (long)pid);
+	else
+		buf[len] = '\0';
+}
+
+static void
+leftover_one(pid_t pid)
+{
+	unsigned long id;
+	int marked;
+
+	if (is_live_leader(pid, NULL))
+		return;
+	marked = marker_of(pid, &id);
+	if (!(marked == 1 && id == left.id) && getpgid(pid) != left.pgid) {
+		left.unsure += marked < 0;
+		return;
+	}
+	if (left.found++ == 0 && left.name != NULL)
+		process_name(pid, left.name, left.size);
+	if (left.kill_them) {
+		kill(-pid, SIGKILL);	/* a session or group leader's group */
+		kill(pid, SIGKILL);
+	}
+}
+
+size_t
+leftovers(unsigned long id, pid_t pgid, int kill_them, char *name,
+    size_t size, size_t *unsure)
+{
+	left.id = id;
+	left.unsure = 0;
+	left.pgid = pgid;
+	left.kill_them = kill_them;
+	left.found = 0;
+	left.name = name;
+	left.size = size;
+	(void)for_each_child(leftover_one);
+	if (unsure != NULL)
+		*unsure = left.unsure;
+	return left.found;
 }
 
 static void

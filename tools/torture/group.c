@@ -3,7 +3,8 @@
  */
 /*
  * Points with the same result, allocation site and crash site are one
- * row of the table.  Pure functions, tested by tests/unit/check_torture.c.
+ * row of the table; process keys in order; two counting runs compared.
+ * Pure functions, tested by tests/unit/check_torture.c.
  */
 #include "config.h"
 
@@ -195,4 +196,60 @@ format_ranges(struct point *const *pts, size_t n, char *buf, size_t size)
 		memcpy(buf + o, item, (size_t)len + 1);
 		o += (size_t)len;
 	}
+}
+
+/* Appends text to buf (of size bytes, holding *len), or ",..." once it
+ * no longer fits. */
+static void
+append_cut(char *buf, size_t size, size_t *len, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (*len + n + 5 <= size) {
+		memcpy(buf + *len, text, n + 1);
+		*len += n;
+	} else if (*len + 5 <= size && (*len < 4 ||
+	    strcmp(buf + *len - 4, ",...") != 0)) {
+		memcpy(buf + *len, ",...", 5);
+		*len += 4;
+	}
+}
+
+size_t
+compare_counts(const struct processes *a, const struct processes *b,
+    char *buf, size_t size)
+{
+	char item[EVMM_PROCESS_KEY_MAX + 64];
+	const char *sep;
+	size_t i = 0, j = 0, len = 0, differ = 0;
+	int c;
+
+	if (size > 0)
+		buf[0] = '\0';
+	while (i < a->n || j < b->n) {
+		c = i == a->n ? 1 : j == b->n ? -1 :
+		    compare_keys(a->v[i].key, b->v[j].key);
+		if (c == 0 && a->v[i].allocations == b->v[j].allocations) {
+			i++;
+			j++;
+			continue;
+		}
+		sep = differ > 0 ? ", " : "";
+		if (c == 0)
+			snprintf(item, sizeof(item), "%s%s %lu then %lu", sep,
+			    a->v[i].key, a->v[i].allocations,
+			    b->v[j].allocations);
+		else if (c < 0)
+			snprintf(item, sizeof(item), "%s%s %lu then none", sep,
+			    a->v[i].key, a->v[i].allocations);
+		else
+			snprintf(item, sizeof(item), "%s%s none then %lu", sep,
+			    b->v[j].key, b->v[j].allocations);
+		i += c <= 0;
+		j += c >= 0;
+		if (size > 0)
+			append_cut(buf, size, &len, item);
+		differ++;
+	}
+	return differ;
 }

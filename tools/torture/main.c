@@ -6,7 +6,8 @@
  * through libevmm, then again with allocation 1, 2, ... N failing in
  * turn, and report each point at which it crashed, hung or leaked.
  * Here: the counting run, what it must find before anything else is
- * run, and the exit status.
+ * run, a second one to see that it counts the same, and the exit
+ * status.
  *
  * It drives the library through the environment (EVMM_REPORT naming a
  * directory where each process writes its report, to count and to learn
@@ -41,8 +42,9 @@ print_likely_causes(int reported, const struct options *o)
 			    "loader ignores LD_PRELOAD;\n", stderr);
 		fputs("  - its libevmm was built with "
 		    "--disable-malloc-replacement;\n"
-		    "  - what loads libevmm outlives it (a daemon), and is "
-		    "killed when it ends.\n", stderr);
+		    "  - what loads libevmm outlives it (a daemon), and was "
+		    "killed before it\n    started: raise --linger.\n",
+		    stderr);
 		return;
 	}
 	fputs("  - it links libevent before libevmm (-levent -levmm), so that\n"
@@ -58,6 +60,34 @@ print_likely_causes(int reported, const struct options *o)
 	    "calls count.\n", stderr);
 }
 
+/* A second counting run, compared with the first, count: a command that
+ * does not make the same allocations every time has points that fail
+ * another allocation than the one counted, or none.  Said, not fatal:
+ * the first count is kept. */
+static void
+check_stable(const struct options *o, const struct processes *count)
+{
+	struct point again;
+	struct processes second;
+	char diff[1024];
+	size_t n;
+
+	memset(&again, 0, sizeof(again));
+	memset(&second, 0, sizeof(second));
+	jobs_run_one(&again, o, &second);
+	n = compare_counts(count, &second, diff, sizeof(diff));
+	if (n > 0)
+		fprintf(stderr, "%s: warning: two counting runs of %s differ in "
+		    "%zu process%s: %s.\nIts points may fail other "
+		    "allocations than those counted, or none (not reached).\n",
+		    progname, o->command[0], n, n == 1 ? "" : "es", diff);
+	if (again.verdict.outcome != PASSED)
+		fprintf(stderr, "%s: warning: the second counting run of %s "
+		    "%s with no failure injected\n", progname, o->command[0],
+		    again.result);
+	free_processes(&second);
+}
+
 /* The counting run: 0, or 1 when there is nothing to test. */
 static int
 count_allocations(const struct options *o, struct processes *count)
@@ -67,6 +97,11 @@ count_allocations(const struct options *o, struct processes *count)
 
 	memset(&base, 0, sizeof(base));
 	jobs_run_one(&base, o, count);
+	if (base.outlived[0] != '\0')
+		fprintf(stderr, "%s: warning: %s left %s running for more "
+		    "than %ld s (--linger); it was killed, as what every run "
+		    "leaves will be\nafter as long, and is not taken for a "
+		    "hang\n", progname, cmd, base.outlived, o->linger);
 	if (base.verdict.outcome == HUNG && base.timed_out) {
 		fprintf(stderr, "%s: %s took more than %ld s with no failure "
 		    "injected; raise --timeout\n", progname, cmd, o->timeout);
@@ -114,6 +149,7 @@ count_allocations(const struct options *o, struct processes *count)
 		print_likely_causes(1, o);
 		return 1;
 	}
+	check_stable(o, count);
 	return 0;
 }
 

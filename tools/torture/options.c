@@ -32,6 +32,8 @@ usage(FILE *f)
 "\n"
 "  -j, --jobs=N        run N commands at once (default: the number of CPUs)\n"
 "  -t, --timeout=SECS  a run that takes longer has hung (default: 10)\n"
+"      --linger=SECS   wait this long for processes that outlive COMMAND\n"
+"                      to end before they are killed (default: 5)\n"
 "  -n, --max-points=N  fail at most N allocations, spread evenly over all\n"
 "                      of them (default: every one)\n"
 "  -s, --success-status=N  the status COMMAND exits with when nothing\n"
@@ -124,6 +126,7 @@ parse_options(char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->jobs = cpus > 0 ? cpus : 1;
 	o->timeout = 10;
+	o->linger = 5;
 	o->leaks = LEAK_NONE;
 	for (argv++; *argv != NULL; argv++) {
 		if (strcmp(*argv, "--") == 0) {
@@ -153,6 +156,9 @@ parse_options(char **argv, struct options *o)
 		} else if ((v = option_value(&argv, "-t", "--timeout"))
 		    != NULL) {
 			o->timeout = parse_count("--timeout", v, 1);
+		} else if ((v = option_value(&argv, "--linger", "--linger"))
+		    != NULL) {
+			o->linger = parse_count("--linger", v, 0);
 		} else if ((v = option_value(&argv, "-n", "--max-points"))
 		    != NULL) {
 			o->max_points = parse_count("--max-points", v, 1);

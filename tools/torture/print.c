@@ -62,6 +62,18 @@ print_plan(const char *cmd, const struct processes *count, size_t points,
 	fflush(stdout);
 }
 
+/* What a point's crash field holds: why it could not run, what it left
+ * running, or where it crashed. */
+static const char *
+crash_label(const struct point *p)
+{
+	if (p->verdict.outcome == CANNOT_RUN)
+		return "because";
+	if (p->verdict.how == BY_OUTLIVED)
+		return "left running";
+	return "crash site";
+}
+
 void
 print_point(const struct point *p)
 {
@@ -71,8 +83,7 @@ print_point(const struct point *p)
 	printf("point %s: %s, at %s from %s", name, p->result, p->entry,
 	    p->caller);
 	if (strcmp(p->crash, "-") != 0)
-		printf(", %s %s", p->verdict.outcome == CANNOT_RUN ? "because" :
-		    "crash site", p->crash);
+		printf(", %s %s", crash_label(p), p->crash);
 	printf("\n");
 	fflush(stdout);
 }
@@ -117,8 +128,7 @@ print_table(struct point *points, size_t n)
 			    end - starts[r], p->result, p->entry, p->caller);
 			if (strcmp(p->crash, "-") != 0)
 				printf("%-*s %5s  %s %s\n", width, "", "",
-				    p->verdict.outcome == CANNOT_RUN ?
-				    "because" : "crash site", p->crash);
+				    crash_label(p), p->crash);
 		}
 		printf("\n");
 	}

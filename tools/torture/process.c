@@ -30,6 +30,11 @@
 #include "lib/report-keys.h"
 #include "torture.h"
 
+/* Seconds a run's leftovers are waited for once its command ended:
+ * --linger, or 0 where they cannot be found (no subreaper). */
+static long linger_secs;
+static int subreaper;
+
 /* Written by the signal handlers, read by run_wait(). */
 static int wake_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t stop_signal;
@@ -130,6 +135,8 @@ run_init(void)
 		fprintf(stderr, "%s: warning: cannot become a subreaper (%s): "
 		    "a run's detached children may outlive it\n", progname,
 		    strerror(errno));
+	else
+		subreaper = 1;
 #endif
 	tmpdir_make();
 }
@@ -242,6 +249,7 @@ run_start(struct point *p, const struct options *o)
 	pid_t pid;
 
 	p->id = runs;
+	linger_secs = subreaper ? o->linger : 0;
 	tmpdir_file(dir, sizeof(dir), "reports", p->id);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		fprintf(stderr, "%s: cannot make %s: %s\n", progname, dir,
@@ -272,6 +280,8 @@ run_start(struct point *p, const struct options *o)
 	p->ended = 0;
 	p->timed_out = 0;
 	p->deadline = now() + (double)o->timeout;
+	p->linger_until = 0;
+	p->outlived[0] = '\0';
 	return 0;
 }
 
@@ -288,9 +298,11 @@ find_running(struct point **running, size_t n, pid_t pid)
 	return NULL;
 }
 
-/* Reaps every child that has ended.  A run's leader is looked at
- * before it is reaped, so that its process group is killed while its
- * number cannot be reused.  Returns whether an orphan was reaped. */
+/* Reaps every child that has ended.  When a run's command ends, what
+ * it left running is waited for until its linger_until; without
+ * lingering its process group is killed at once, looked at before its
+ * leader is reaped, while the group's number cannot be reused.  Returns
+ * whether an orphan was reaped. */
 static int
 reap(struct point **running, size_t n)
 {
@@ -304,18 +316,58 @@ reap(struct point **running, size_t n)
 		    si.si_pid == 0)
 			break;
 		p = find_running(running, n, si.si_pid);
-		if (p != NULL)
+		if (p != NULL && linger_secs == 0)
 			kill(-p->pid, SIGKILL);
 		if (waitpid(si.si_pid, &status, 0) < 0)
 			break;
 		if (p != NULL) {
 			p->status = status;
 			p->ended = 1;
+			if (linger_secs > 0) {
+				double until = now() + (double)linger_secs;
+
+				p->linger_until = until < p->deadline ?
+				    until : p->deadline;
+			}
 		} else {
 			orphans = 1;
 		}
 	}
 	return orphans;
+}
+
+/* Kills what p's command left running past its linger_until, and
+ * names it in p->outlived. */
+static void
+kill_leftovers(struct point *p)
+{
+	char name[40];
+	size_t k = leftovers(p->id, p->pid, 1, name, sizeof(name), NULL);
+
+	if (k == 1)
+		snprintf(p->outlived, sizeof(p->outlived), "%s", name);
+	else if (k > 1)
+		snprintf(p->outlived, sizeof(p->outlived), "%s and %zu more",
+		    name, k - 1);
+}
+
+/* Whether what p's command left running is still waited for, at time
+ * t; if so, *next is made no later than when to look again.  SIGCHLD
+ * wakes us when a leftover ends; one whose marker cannot be read yet
+ * (it is in the middle of an exec()) is looked at again soon. */
+static int
+lingers(const struct point *p, double t, double *next)
+{
+	size_t unsure, found = leftovers(p->id, p->pid, 0, NULL, 0, &unsure);
+	double when = p->linger_until;
+
+	if (found == 0 && unsure == 0)
+		return 0;
+	if (found == 0 && t + 0.05 < when)
+		when = t + 0.05;
+	if (*next < 0 || when < *next)
+		*next = when;
+	return 1;
 }
 
 struct point *
@@ -336,7 +388,12 @@ run_wait(struct point **running, size_t n)
 		for (i = 0; i < n; i++) {
 			struct point *p = running[i];
 
+			if (p->ended && t < p->linger_until &&
+			    lingers(p, t, &next))
+				continue;
 			if (p->ended) {
+				if (p->linger_until > 0)
+					kill_leftovers(p);
 				live_drop(p->pid);
 				p->ended = 0;
 				p->pid = 0;

@@ -266,6 +266,10 @@ list_reports(const char *dir, struct processes *count)
 	return count->n > 0;
 }
 
+/* Whether the counting run left a process running past --linger: then
+ * one that a point leaves is how the command works, not a hang. */
+static int outliving_expected;
+
 void
 read_back(struct point *p, const struct options *o, struct processes *count)
 {
@@ -304,6 +308,9 @@ read_back(struct point *p, const struct options *o, struct processes *count)
 	f.injected = p->nth > 0;
 	f.leaks = o->leaks;
 	f.shell_status_believed = !shell_signal_status(o->success_status);
+	if (count != NULL)
+		outliving_expected |= p->outlived[0] != '\0';
+	f.outlived = p->outlived[0] != '\0' && !outliving_expected;
 	/* Written by the process's crash handler, whatever the command's
 	 * status says of it. */
 	if (report != NULL && report_value(report, EVMM_REPORT_CRASH_SIGNAL,
@@ -319,7 +326,9 @@ read_back(struct point *p, const struct options *o, struct processes *count)
 		f.sanitizer_leak = 0;
 	classify(&f, &p->verdict);
 	describe_verdict(&p->verdict, p->result, sizeof(p->result));
-	if (p->verdict.outcome != CRASHED)
+	if (p->verdict.how == BY_OUTLIVED)
+		snprintf(p->crash, sizeof(p->crash), "%s", p->outlived);
+	else if (p->verdict.outcome != CRASHED)
 		snprintf(p->crash, sizeof(p->crash), "-");
 	else if (strcmp(p->crash, "-") == 0 && report != NULL)
 		(void)report_crash_site(report, p->crash, sizeof(p->crash));

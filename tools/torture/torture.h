@@ -25,7 +25,8 @@
  *
  * and, pure functions unit-tested by tests/unit/check_torture:
  *
- *   group.c        grouping points into rows, point ranges, key order
+ *   group.c        grouping points into rows, point ranges, key order,
+ *                  how two counting runs differ
  *   checker_log.c  a sanitizer's or valgrind's log: errors, leaks, site
  *   report_parse.c the report file EVMM_REPORT names (lib/report-keys.h)
  *   verdict.c      what a run's end means
@@ -54,6 +55,8 @@ enum leak_check { LEAK_NONE, LEAK_ASAN, LEAK_VALGRIND };
 struct options {
 	long jobs;
 	long timeout;		/* seconds */
+	long linger;		/* seconds processes that outlive the
+				 * command are waited for */
 	long max_points;	/* 0: all */
 	enum leak_check leaks;
 	int verbose;
@@ -100,6 +103,9 @@ struct run_facts {
 				 * such a status */
 	int own_signal;		/* the signal the process whose allocation
 				 * failed died of, from its report; 0 */
+	int outlived;		/* a process outlived the command by more
+				 * than --linger, as none did in the
+				 * counting run */
 };
 
 /* How the verdict was reached, for its description. */
@@ -112,6 +118,7 @@ enum verdict_how {
 	BY_SHELL_STATUS,	/* signal: exit 128+signal, a shell's report */
 	BY_SANITIZER,		/* the sanitizer's or valgrind's error */
 	BY_TIMEOUT,
+	BY_OUTLIVED,		/* a process outlived the command */
 	BY_LEAK_REPORT,
 	BY_NO_REPORT
 };
@@ -213,11 +220,17 @@ struct point {
 	double deadline;
 	int status;		/* the wait status */
 	int timed_out;
+	/* When the command ended: until when what it left running is
+	 * waited for (0: it is killed at once); the name of what was still
+	 * running then and killed, "" if nothing. */
+	double linger_until;
+	char outlived[96];
 	struct verdict verdict;
 	char result[64];	/* describe_verdict() */
 	char entry[16];		/* "-" when unknown */
 	char caller[256];	/* the allocation site */
-	/* Where it crashed ("-": not known); for "could not run", why. */
+	/* Where it crashed ("-": not known); for "could not run", why;
+	 * for "hung (left running)", what. */
 	char crash[256];
 };
 
@@ -239,6 +252,13 @@ size_t group_points(struct point **pts, size_t n, size_t *starts);
  * with ",..." when buf is too small. */
 void format_ranges(struct point *const *pts, size_t n, char *buf,
     size_t size);
+
+/* How two counting runs differ: the number of processes whose
+ * allocations differ or that only one of them has, each said in buf as
+ * "KEY 3 then 4", "KEY 3 then none" or "KEY none then 4", in key
+ * order, separated by ", " and cut with ",..." when buf is too small. */
+size_t compare_counts(const struct processes *a, const struct processes *b,
+    char *buf, size_t size);
 
 /* --- options.c ------------------------------------------------------------ */
 
@@ -277,6 +297,15 @@ void live_drop(pid_t pid);
  * subreaper's) that leads no live run and whose marker names no live
  * run; with everything, unmarked ones too. */
 void sweep(int everything);
+/* The processes run id, whose process group was pgid, left running:
+ * each child of ours (on Linux, a subreaper's) that leads no live run
+ * and whose marker names run id or that is in that group.  How many;
+ * the first's name in name (NULL: not wanted); in *unsure (unless
+ * NULL), how many others have no marker that can be read now (a
+ * process in the middle of an exec(), a zombie).  With kill_them, each
+ * found is killed, with its group when it leads one. */
+size_t leftovers(unsigned long id, pid_t pgid, int kill_them, char *name,
+    size_t size, size_t *unsure);
 /* Kills every process left, removes the temporary directory. */
 void cleanup_all(void);
 /* Prints "evmm-torture: out of memory", cleans up, exits 1. */

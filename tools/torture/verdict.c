@@ -122,6 +122,11 @@ classify(const struct run_facts *f, struct verdict *v)
 		 * "|| true"): its own report says so.  A crash before a
 		 * leak: a process killed by a signal leaks what it held. */
 		set_signal(v, BY_OWN_SIGNAL, f->own_signal);
+	} else if (f->outlived) {
+		/* Left running where the counting run left nothing: a
+		 * server that no longer stops when told to, say. */
+		v->outcome = HUNG;
+		v->how = BY_OUTLIVED;
 	} else if (f->leaks != LEAK_NONE && f->sanitizer_leak) {
 		v->outcome = LEAKED;
 		v->how = BY_LEAK_REPORT;
@@ -164,6 +169,9 @@ describe_verdict(const struct verdict *v, char *buf, size_t size)
 		break;
 	case BY_TIMEOUT:
 		snprintf(buf, size, "%s (timeout)", word);
+		break;
+	case BY_OUTLIVED:
+		snprintf(buf, size, "%s (left running)", word);
 		break;
 	case BY_EXIT:
 		if (v->status >= 0) {
