@@ -250,7 +250,7 @@ ok_if "evmm-torture: xmalloc()'s abort is a crash at both points" \
     matches "$out" -E '^1-2 +2  crashed \(signal 6, SIGABRT\)'
 site=$(site_of "$out")
 frames_ok "... whose site, from libevmm, is in the victim, not the C library" \
-    matches "$site" -x "$victim+0x[0-9a-f]*"
+    matches "$site" -E "^$victim\\+0x[0-9a-f]+( |\$)"
 in_function "$site" xmalloc
 
 torture -j 2 -- "$t/torture_victim"
@@ -260,7 +260,15 @@ if [ $sanitized = yes ]; then
 	ok_if "the planted bug's crash has a crash site" test -n "$site"
 else
 	frames_ok "the planted bug's crash site, from libevmm, is in the victim" \
-	    matches "$site" -x "$t/torture_victim+0x[0-9a-f]*"
+	    matches "$site" -E "^$t/torture_victim\\+0x[0-9a-f]+( |\$)"
 	in_function "$site" build
+	# Named from the program's symbols and debug information.
+	if command -v eu-addr2line >/dev/null 2>&1; then
+		frames_ok "... named, with its source line, by eu-addr2line" \
+		    matches "$site" -E " \\(build\\) .*torture_victim\\.c:[0-9]+"
+	else
+		skip "... named, with its source line, by eu-addr2line" \
+		    "no eu-addr2line (elfutils)"
+	fi
 fi
 tap_done

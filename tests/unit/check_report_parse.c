@@ -106,11 +106,50 @@ crash_site_of(const char *report)
 	static char site[128];
 
 	strcpy(site, "-");
-	if (report_crash_site(report, site, sizeof(site)))
+	if (report_crash_site(report, NULL, site, sizeof(site), NULL, 0))
 		return site;
 	ck_assert_str_eq(site, "-");
 	return NULL;
 }
+
+/* A library that crashes on the NULL it was handed, or that it did not
+ * check: the frame at fault is the next one out of it, whichever of its
+ * modules the frames are in, and its own frames are shown before. */
+START_TEST(test_crash_site_is_the_first_frame_outside_the_allocating_library)
+{
+	static const char report[] = "crash_signal=11\n"
+	    "crash_frame=/lib/libevent_core-2.1.so.7+0x1e7b0\n"
+	    "crash_frame=/lib/libevent-2.1.so.7+0x17877 (evbuffer_free)\n"
+	    "crash_frame=/lib/libc.so.6+0x100 (qsort)\n"
+	    "crash_frame=./prog+0x1234 (main)\n"
+	    "crash_frame=/lib/libc.so.6+0x200 (__libc_start_main)\n";
+	static const char caller[] =
+	    "/lib/libevent_core-2.1.so.7+0x15d61 (evbuffer_add_cb)";
+	char site[128], inside[256];
+
+	ck_assert_int_eq(report_crash_site(report, caller, site,
+	    sizeof(site), inside, sizeof(inside)), 1);
+	ck_assert_str_eq(site, "./prog+0x1234 (main)");
+	ck_assert_str_eq(inside, "/lib/libevent_core-2.1.so.7+0x1e7b0\n"
+	    "/lib/libevent-2.1.so.7+0x17877 (evbuffer_free)");
+	/* Allocated by the program itself: its frame, first outside the
+	 * foreign modules, as before; nothing inside. */
+	ck_assert_int_eq(report_crash_site(report, "./prog+0x1000 (f)", site,
+	    sizeof(site), inside, sizeof(inside)), 1);
+	ck_assert_str_eq(site, "/lib/libevent_core-2.1.so.7+0x1e7b0");
+	ck_assert_str_eq(inside, "");
+	/* All in the library: its first frame. */
+	ck_assert_int_eq(report_crash_site("crash_frame=/lib/libevent-2.1.so.7"
+	    "+0x10\ncrash_frame=/lib/libc.so.6+0x20\n", caller, site,
+	    sizeof(site), inside, sizeof(inside)), 1);
+	ck_assert_str_eq(site, "/lib/libevent-2.1.so.7+0x10");
+	ck_assert_str_eq(inside, "");
+	/* A library whose name merely starts the same is another. */
+	ck_assert_int_eq(report_crash_site("crash_frame=/lib/libeventx.so.1"
+	    "+0x10\n", caller, site, sizeof(site), NULL, 0), 1);
+	ck_assert_str_eq(site, "/lib/libeventx.so.1+0x10");
+}
+END_TEST
 
 START_TEST(test_library_crash_site_is_the_first_own_frame)
 {
@@ -245,6 +284,8 @@ make_report_parse_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Crash sites");
 	tcase_add_test(tc, test_library_crash_site_is_the_first_own_frame);
+	tcase_add_test(tc,
+	    test_crash_site_is_the_first_frame_outside_the_allocating_library);
 	tcase_add_test(tc, test_library_crash_site_in_libc_alone_is_libc);
 	tcase_add_test(tc,
 	    test_library_crash_site_outside_any_module_is_its_address);

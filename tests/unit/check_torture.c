@@ -422,7 +422,8 @@ START_TEST(test_log_and_report_skip_the_same_modules)
 	snprintf(report, sizeof(report), "crash_signal=11\n"
 	    "crash_frame=/lib/%s+0x10 (f)\n"
 	    "crash_frame=/tmp/prog+0x20 (g)\n", foreign[_i]);
-	ck_assert_int_eq(report_crash_site(report, site, sizeof(site)), 1);
+	ck_assert_int_eq(report_crash_site(report, NULL, site, sizeof(site),
+	    NULL, 0), 1);
 	ck_assert_msg(strcmp(site, "/tmp/prog+0x20 (g)") == 0,
 	    "report, %s: %s", foreign[_i], site);
 }

@@ -16,6 +16,7 @@ torture_sources = $(torture_pure_sources) \
 	tools/torture/env.c \
 	tools/torture/process.c \
 	tools/torture/readback.c \
+	tools/torture/symbols.c \
 	tools/torture/print.c \
 	tools/torture/jobs.c \
 	tools/torture/schedule.c \

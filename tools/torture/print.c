@@ -84,6 +84,8 @@ print_point(const struct point *p)
 	    p->caller);
 	if (strcmp(p->crash, "-") != 0)
 		printf(", %s %s", crash_label(p), p->crash);
+	if (p->inside[0] != '\0')
+		printf(", inside %s", p->inside);
 	printf("\n");
 	fflush(stdout);
 }
@@ -129,6 +131,9 @@ print_table(struct point *points, size_t n)
 			if (strcmp(p->crash, "-") != 0)
 				printf("%-*s %5s  %s %s\n", width, "", "",
 				    crash_label(p), p->crash);
+			if (p->inside[0] != '\0')
+				printf("%-*s %5s  inside %s\n", width, "", "",
+				    p->inside);
 		}
 		printf("\n");
 	}

@@ -266,6 +266,27 @@ list_reports(const char *dir, struct processes *count)
 	return count->n > 0;
 }
 
+/* The frames in inside, one per line, each named, then joined with
+ * ", ". */
+static void
+name_inside(char *inside, size_t size)
+{
+	char out[sizeof(((struct point *)0)->inside)], one[256];
+	const char *s = inside;
+	size_t o = 0, n;
+
+	out[0] = '\0';
+	while (*s != '\0' && o < sizeof(out)) {
+		n = strcspn(s, "\n");
+		snprintf(one, sizeof(one), "%.*s", (int)n, s);
+		name_frame(one, sizeof(one));
+		o += (size_t)snprintf(out + o, sizeof(out) - o, "%s%s",
+		    o > 0 ? ", " : "", one);
+		s += n + (s[n] == '\n');
+	}
+	snprintf(inside, size, "%s", out);
+}
+
 /* Whether the counting run left a process running past --linger: then
  * one that a point leaves is how the command works, not a hang. */
 static int outliving_expected;
@@ -326,18 +347,26 @@ read_back(struct point *p, const struct options *o, struct processes *count)
 		f.sanitizer_leak = 0;
 	classify(&f, &p->verdict);
 	describe_verdict(&p->verdict, p->result, sizeof(p->result));
-	if (p->verdict.how == BY_OUTLIVED)
-		snprintf(p->crash, sizeof(p->crash), "%s", p->outlived);
-	else if (p->verdict.outcome != CRASHED)
-		snprintf(p->crash, sizeof(p->crash), "-");
-	else if (strcmp(p->crash, "-") == 0 && report != NULL)
-		(void)report_crash_site(report, p->crash, sizeof(p->crash));
 	if (report == NULL || !report_value(report,
 	    EVMM_REPORT_FIRST_INJECTED_ENTRY, p->entry, sizeof(p->entry)))
 		snprintf(p->entry, sizeof(p->entry), "-");
 	if (report == NULL || !report_value(report,
 	    EVMM_REPORT_FIRST_INJECTED_CALLER, p->caller, sizeof(p->caller)))
 		snprintf(p->caller, sizeof(p->caller), "-");
+	p->inside[0] = '\0';
+	if (p->verdict.how == BY_OUTLIVED)
+		snprintf(p->crash, sizeof(p->crash), "%s", p->outlived);
+	else if (p->verdict.outcome != CRASHED)
+		snprintf(p->crash, sizeof(p->crash), "-");
+	else if (strcmp(p->crash, "-") == 0 && report != NULL &&
+	    report_crash_site(report, p->caller, p->crash, sizeof(p->crash),
+	    p->inside, sizeof(p->inside))) {
+		name_frame(p->crash, sizeof(p->crash));
+		name_inside(p->inside, sizeof(p->inside));
+	}
+	/* The line to fix: where the failed allocation was made. */
+	if (is_failing(p) && strcmp(p->caller, "-") != 0)
+		name_frame(p->caller, sizeof(p->caller));
 	/* A command that could not run says why on its stderr. */
 	if (p->verdict.outcome == CANNOT_RUN && err != NULL)
 		snprintf(p->crash, sizeof(p->crash), "%.*s",

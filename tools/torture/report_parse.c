@@ -59,38 +59,103 @@ frame_module(const char *frame, size_t len, size_t *end)
 	return found;
 }
 
+/* The stem of a shared library's file name, whatever its directory,
+ * version and flavour, in *stem: "libevent" for both
+ * /lib/libevent-2.1.so.7 and libevent_core-2.1.so.7.  Its length, 0 for
+ * a module that is no shared library (the program itself). */
+static size_t
+library_stem(const char *module, size_t len, const char **stem)
+{
+	size_t base = len, n;
+
+	while (base > 0 && module[base - 1] != '/')
+		base--;
+	if (find_in(module + base, len - base, ".so") == NULL)
+		return 0;
+	for (n = 0; base + n < len && strchr("-_.", module[base + n]) == NULL;
+	    n++)
+		continue;
+	*stem = module + base;
+	return n;
+}
+
+/* Whether the frame (len bytes) is in a module of the library whose
+ * stem is the len bytes at stem. */
+static int
+in_library(const char *frame, size_t len, const char *stem, size_t slen)
+{
+	const char *s;
+	size_t end;
+
+	return slen > 0 && frame_module(frame, len, &end) &&
+	    library_stem(frame, end, &s) == slen && memcmp(s, stem, slen) == 0;
+}
+
+/* Whether the frame is one libevmm, the C library, the loader or a
+ * checker put on the stack; a frame in no module is not. */
+static int
+foreign_frame(const char *frame, size_t len)
+{
+	size_t end;
+
+	return frame_module(frame, len, &end) && foreign_module(frame, end);
+}
+
+/* The longest stack a report holds (lib/crash.c). */
+#define FRAMES_MAX 16
+/* Frames of the library shown in "inside". */
+#define INSIDE_MAX 3
+
 int
-report_crash_site(const char *report, char *site, size_t size)
+report_crash_site(const char *report, const char *caller, char *site,
+    size_t size, char *inside, size_t isize)
 {
 	static const char key[] = EVMM_REPORT_CRASH_FRAME "=";
-	const char *line, *nl, *first = NULL;
-	size_t first_len = 0, len, end;
+	const char *line, *nl, *frame[FRAMES_MAX], *stem = NULL;
+	size_t flen[FRAMES_MAX], n = 0, i, at, slen = 0, end, o, k;
 
-	for (line = report; line != NULL && *line != '\0';
+	for (line = report; line != NULL && *line != '\0' && n < FRAMES_MAX;
 	    line = *nl != '\0' ? nl + 1 : NULL) {
 		nl = strchr(line, '\n');
 		if (nl == NULL)
 			nl = line + strlen(line);
-		if (strncmp(line, key, sizeof(key) - 1) != 0)
+		if (strncmp(line, key, sizeof(key) - 1) != 0 ||
+		    nl == line + sizeof(key) - 1)
 			continue;
-		line += sizeof(key) - 1;
-		len = (size_t)(nl - line);
-		if (len == 0)
-			continue;
-		if (first == NULL) {
-			first = line;
-			first_len = len;
-		}
-		if (!frame_module(line, len, &end) ||
-		    !foreign_module(line, end)) {
-			first = line;
-			first_len = len;
-			break;
-		}
+		frame[n] = line + sizeof(key) - 1;
+		flen[n] = (size_t)(nl - frame[n]);
+		n++;
 	}
-	if (first == NULL)
+	if (n == 0)
 		return 0;
-	snprintf(site, size, "%.*s", (int)first_len, first);
+	if (caller != NULL &&
+	    frame_module(caller, strlen(caller), &end))
+		slen = library_stem(caller, end, &stem);
+	/* Outside the caller's library too, else outside the foreign
+	 * modules alone, else the first. */
+	for (at = 0; at < n; at++)
+		if (!foreign_frame(frame[at], flen[at]) &&
+		    !in_library(frame[at], flen[at], stem, slen))
+			break;
+	if (at == n)
+		for (at = 0; at < n; at++)
+			if (!foreign_frame(frame[at], flen[at]))
+				break;
+	if (at == n)
+		at = 0;
+	snprintf(site, size, "%.*s", (int)flen[at], frame[at]);
+	/* The library's frames it crashed in, innermost first. */
+	if (isize > 0)
+		inside[0] = '\0';
+	for (i = 0, o = 0, k = 0; i < at && k < INSIDE_MAX && isize > 0; i++) {
+		if (!in_library(frame[i], flen[i], stem, slen))
+			continue;
+		o += (size_t)snprintf(inside + o, o < isize ? isize - o : 0,
+		    "%s%.*s", k > 0 ? "\n" : "", (int)flen[i], frame[i]);
+		if (o >= isize)
+			break;
+		k++;
+	}
 	return 1;
 }
 

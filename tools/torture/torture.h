@@ -14,6 +14,8 @@
  *                  table, the summary
  *   readback.c     reading back what a run left: its report directory,
  *                  its stderr, valgrind's logs; its verdict from them
+ *   symbols.c      naming frames, from the modules' symbols and debug
+ *                  information
  *   process.c      starting a run's command, waiting for it, timeouts;
  *                  the signals evmm-torture itself catches
  *   env.c          the environment every run shares: LD_PRELOAD,
@@ -166,10 +168,20 @@ int report_value(const char *report, const char *key, char *buf,
 
 /* From the text of a report: the crash site that libevmm wrote when the
  * command died of a signal (crash_frame lines, lib/crash.c), as
- * "module+0xoffset (symbol)": the first frame outside libevmm, the C
- * library, the loader and the checkers, or the first frame if all are.
- * 1, or 0 with buf untouched when the report has no frame. */
-int report_crash_site(const char *report, char *buf, size_t size);
+ * "module+0xoffset (symbol)": the frame at fault.  That is the first
+ * frame outside libevmm, the C library, the loader, the checkers and
+ * the shared library that made the failed allocation (caller, the
+ * report's first_injected_caller, or NULL): a library that crashes on
+ * the NULL it was handed, or that it did not check, was called wrongly
+ * by the next frame out, or failed its caller there.  A library is told
+ * by its file name's stem ("libevent" for libevent_core-2.1.so.7 too).
+ * Failing that, the first frame outside the foreign modules; failing
+ * that, the first.  In inside (isize bytes, may be 0), the library's
+ * frames before the site, innermost first, at most 3, each after a
+ * newline but the first; "" when there are none.  1, or 0 with site untouched when the
+ * report has no frame. */
+int report_crash_site(const char *report, const char *caller, char *site,
+    size_t size, char *inside, size_t isize);
 
 /* What a report says of its call sites (lib/report-keys.h): listed
  * whole, not listed at all (EVMM_SITES not set, or a libevmm that does
@@ -232,6 +244,9 @@ struct point {
 	/* Where it crashed ("-": not known); for "could not run", why;
 	 * for "hung (left running)", what. */
 	char crash[256];
+	/* The frames of the allocating library that it crashed in, before
+	 * the crash site, separated by ", "; "" if none. */
+	char inside[512];
 };
 
 /* --- group.c -------------------------------------------------------------- */
@@ -333,6 +348,14 @@ int run_start(struct point *p, const struct options *o);
  * SIGHUP it kills every run, removes the temporary directory and dies of
  * the same signal. */
 struct point *run_wait(struct point **running, size_t n);
+
+/* --- symbols.c ------------------------------------------------------------ */
+
+/* A frame "module+0xoffset" or "module+0xoffset (symbol)" given its
+ * function's name when it has none, and " file:line" after it, when the
+ * module's symbol table or debug information say (eu-addr2line); left
+ * as it is otherwise. */
+void name_frame(char *frame, size_t size);
 
 /* --- readback.c ----------------------------------------------------------- */
 
