@@ -84,6 +84,21 @@ ok_if "with --linger=0 they are killed at once, and the command passes (exit 0)"
     test "$status" -eq 0
 ok_if "... and they are gone" left
 
+# --run-dir: each run has a directory of its own, empty when it starts,
+# which runs made at once do not share (a second mkdir of "lock" in a
+# shared one would fail, and the run crash), and which is removed with
+# all the command put in it.
+torture -j 2 --run-dir -- sh -c '[ -d "$1" ] && [ -z "$(ls -A "$1")" ] &&
+    mkdir "$1/lock" && mkdir -p "$1/a/b" && : > "$1/a/b/f" &&
+    chmod 0 "$1/a" && sleep 0.2 && exec "$2" || kill -SEGV $$' sh {} "$victim"
+ok_if "--run-dir: each run has an empty directory of its own (exit 0)" \
+    test "$status" -eq 0
+ok_if "... removed when the run ends, with what it holds" left
+torture --run-dir=@D -- sh -c 'exec "$1"' sh "$victim"
+ok_if "--run-dir=STR with no STR in the command is a usage error (exit 2)" \
+    test "$status" -eq 2
+ok_if "... that says so" matches "$out" -F "no argument of the command holds '@D'"
+
 # setsid -w: a child in a new session that hangs, and the run with it.
 torture -j 2 --timeout=1 -- \
     sh -c "\"\$1\" || exec setsid -w $sleeper hangs" sh "$victim"

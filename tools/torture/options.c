@@ -48,6 +48,10 @@ usage(FILE *f)
 "                      libraries such as libevent that call event_mm_*_()\n"
 "                      through the dynamic symbol table (default LIB:\n"
 "                      $EVMM_TORTURE_PRELOAD, else %s)\n"
+"      --run-dir[=STR] give each run a directory of its own, empty when it\n"
+"                      starts and removed when it ends, whose path replaces\n"
+"                      STR (default: {}) in COMMAND's arguments: for the\n"
+"                      sockets and files of runs made at once\n"
 "  -v, --verbose       print every point, and let COMMAND's output through\n"
 "  -h, --help          print this help and exit\n"
 "      --version       print the version and exit\n"
@@ -144,6 +148,13 @@ parse_options(char **argv, struct options *o)
 			o->verbose = 1;
 		} else if (strcmp(*argv, "--per-site") == 0) {
 			o->per_site = 1;
+		} else if (strcmp(*argv, "--run-dir") == 0) {
+			o->run_dir = "{}";
+		} else if (strncmp(*argv, "--run-dir=", 10) == 0) {
+			o->run_dir = *argv + 10;
+			if (*o->run_dir == '\0')
+				usage_error("%s", "--run-dir= needs the text "
+				    "that stands for the directory");
 		} else if (strcmp(*argv, "-p") == 0 ||
 		    strcmp(*argv, "--preload") == 0) {
 			o->preload = default_preload();
@@ -188,6 +199,17 @@ parse_options(char **argv, struct options *o)
 	}
 	if (o->command == NULL || o->command[0] == NULL)
 		usage_error("%s", "no command given after '--'");
+	if (o->run_dir != NULL) {
+		char **a;
+
+		for (a = o->command; *a != NULL; a++)
+			if (strstr(*a, o->run_dir) != NULL)
+				break;
+		if (*a == NULL)
+			usage_error("--run-dir: no argument of the command "
+			    "holds '%s', which stands for the run's "
+			    "directory", o->run_dir);
+	}
 	if (o->per_site && o->max_points > 0)
 		usage_error("%s", "--per-site and --max-points choose the "
 		    "points in different ways; give one of them");

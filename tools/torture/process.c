@@ -143,6 +143,41 @@ run_init(void)
 
 /* --- Starting a run ------------------------------------------------------- */
 
+/* The command's arguments with each what in them replaced by dir, in
+ * memory of their own (the child's, until it execs); NULL when out of
+ * memory. */
+static char **
+substitute(char **command, const char *what, const char *dir)
+{
+	size_t n = 0, i, wlen = strlen(what), dlen = strlen(dir), k, len;
+	const char *s, *hit;
+	char **argv, *d;
+
+	while (command[n] != NULL)
+		n++;
+	argv = calloc(n + 1, sizeof(*argv));
+	if (argv == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		for (k = 0, s = command[i]; (hit = strstr(s, what)) != NULL;
+		    s = hit + wlen)
+			k++;
+		len = strlen(command[i]) + k * dlen + 1;
+		argv[i] = d = malloc(len);
+		if (d == NULL)
+			return NULL;
+		for (s = command[i]; (hit = strstr(s, what)) != NULL;
+		    s = hit + wlen) {
+			memcpy(d, s, (size_t)(hit - s));
+			d += hit - s;
+			memcpy(d, dir, dlen);
+			d += dlen;
+		}
+		memcpy(d, s, strlen(s) + 1);
+	}
+	return argv;
+}
+
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((noreturn))
 #endif
@@ -154,7 +189,7 @@ child(struct point *p, const struct options *o)
 	char status[32], log[FILE_PATH_MAX + 32];
 	sigset_t none;
 	int sig, fd, err;
-	char **argv = o->command;
+	char **command = o->command, **argv;
 
 	/* Default dispositions and an empty mask, whatever ours are. */
 	for (sig = 1; sig < NSIG; sig++)
@@ -209,6 +244,13 @@ child(struct point *p, const struct options *o)
 	}
 #endif
 
+	if (o->run_dir != NULL) {
+		tmpdir_file(path, sizeof(path), "run", p->id);
+		command = substitute(o->command, o->run_dir, path);
+		if (command == NULL)
+			_exit(TORTURE_EXEC_FAILED);
+	}
+	argv = command;
 	if (o->leaks == LEAK_VALGRIND) {
 		static const char *const prefix[] = {
 			"valgrind", "--quiet", "--leak-check=full",
@@ -217,7 +259,7 @@ child(struct point *p, const struct options *o)
 		};
 		size_t np = sizeof(prefix) / sizeof(prefix[0]), n = 0;
 
-		while (o->command[n] != NULL)
+		while (command[n] != NULL)
 			n++;
 		argv = calloc(np + n + 3, sizeof(*argv));
 		if (argv == NULL)
@@ -230,7 +272,7 @@ child(struct point *p, const struct options *o)
 		    p->id);
 		argv[np] = status;
 		argv[np + 1] = log;
-		memcpy(argv + np + 2, o->command, (n + 1) * sizeof(*argv));
+		memcpy(argv + np + 2, command, (n + 1) * sizeof(*argv));
 	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -252,6 +294,13 @@ run_start(struct point *p, const struct options *o)
 	linger_secs = subreaper ? o->linger : 0;
 	tmpdir_file(dir, sizeof(dir), "reports", p->id);
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		fprintf(stderr, "%s: cannot make %s: %s\n", progname, dir,
+		    strerror(errno));
+		cleanup_all();
+		exit(1);
+	}
+	tmpdir_file(dir, sizeof(dir), "run", p->id);
+	if (o->run_dir != NULL && mkdir(dir, 0700) != 0) {
 		fprintf(stderr, "%s: cannot make %s: %s\n", progname, dir,
 		    strerror(errno));
 		cleanup_all();

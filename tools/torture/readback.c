@@ -311,6 +311,10 @@ read_back(struct point *p, const struct options *o, struct processes *count)
 		    EVMM_REPORT_ALLOCATIONS, value, sizeof(value));
 	}
 	remove_dir(dir);
+	if (o->run_dir != NULL) {
+		tmpdir_file(path, sizeof(path), "run", p->id);
+		remove_dir(path);
+	}
 	tmpdir_file(path, sizeof(path), "err", p->id);
 	slurp(path, &err, &elen);
 	unlink(path);

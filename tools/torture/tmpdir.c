@@ -4,7 +4,8 @@
 /*
  * The temporary directory evmm-torture keeps its runs' files in, and the
  * names of those files: for run N, the directory "reports-N" that
- * EVMM_REPORT names, its stderr "err-N", and valgrind's logs "vg-N.PID".
+ * EVMM_REPORT names, its stderr "err-N", valgrind's logs "vg-N.PID", and
+ * with --run-dir the command's own directory "run-N".
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "torture.h"
@@ -62,17 +64,26 @@ tmpdir_file(char *buf, size_t size, const char *what, unsigned long id)
 void
 remove_dir(const char *path)
 {
-	DIR *d = opendir(path);
+	DIR *d;
 	struct dirent *e;
 	char file[FILE_PATH_MAX + EVMM_PROCESS_KEY_MAX + 2];
 
+	/* What a command made in its run directory may be a directory it
+	 * left unreadable. */
+	(void)chmod(path, 0700);
+	d = opendir(path);
 	if (d != NULL) {
 		while ((e = readdir(d)) != NULL) {
 			if (strcmp(e->d_name, ".") == 0 ||
 			    strcmp(e->d_name, "..") == 0)
 				continue;
-			snprintf(file, sizeof(file), "%s/%s", path, e->d_name);
-			unlink(file);
+			if ((size_t)snprintf(file, sizeof(file), "%s/%s", path,
+			    e->d_name) >= sizeof(file))
+				continue;
+			/* Symbolic links are removed, never followed. */
+			if (unlink(file) != 0 &&
+			    (errno == EISDIR || errno == EPERM))
+				remove_dir(file);
 		}
 		closedir(d);
 	}
@@ -96,7 +107,7 @@ tmpdir_remove(void)
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", tmpdir,
 			    e->d_name);
-			/* A run's report directory, or a file. */
+			/* A run's directory, or a file. */
 			if (unlink(path) != 0)
 				remove_dir(path);
 		}

@@ -65,6 +65,9 @@ struct options {
 	int per_site;
 	int success_status;	/* COMMAND's exit status when nothing fails */
 	const char *preload;	/* the library to preload, or NULL */
+	/* --run-dir: what, in COMMAND's arguments, stands for the run's
+	 * own directory ("{}"), or NULL. */
+	const char *run_dir;
 	char **command;
 };
 
@@ -295,7 +298,7 @@ void tmpdir_make(void);
 const char *tmpdir_path(void);
 /* The path of run id's file what ("reports", "err") in it. */
 void tmpdir_file(char *buf, size_t size, const char *what, unsigned long id);
-/* Removes the directory path and the files in it. */
+/* Removes the directory path and all in it. */
 void remove_dir(const char *path);
 /* Removes the temporary directory and all in it, if it was made. */
 void tmpdir_remove(void);
