@@ -20,6 +20,9 @@
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
+#ifdef HAVE_LINK_H
+#include <link.h>
+#endif
 #ifdef HAVE_SYS_MMAN_H
 #include <sys/mman.h>
 #endif
@@ -33,6 +36,37 @@
 
 static struct evmm_live own;
 struct evmm_live *evmm_live_ = &own;
+/* Where libevmm's code is: found at load, the same in a child made by
+ * fork(). */
+static uint64_t code_start, code_end;
+
+#if defined(HAVE_DL_ITERATE_PHDR) && defined(HAVE_LINK_H)
+/* The loaded object that holds this function: its lowest and highest
+ * executable addresses. */
+static int
+find_code(struct dl_phdr_info *info, size_t size, void *unused)
+{
+	uintptr_t self = (uintptr_t)&find_code, lo, hi;
+	int i;
+
+	(void)size;
+	(void)unused;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_X) == 0)
+			continue;
+		lo = (uintptr_t)info->dlpi_addr + (uintptr_t)ph->p_vaddr;
+		hi = lo + (uintptr_t)ph->p_memsz;
+		if (self >= lo && self < hi) {
+			code_start = lo;
+			code_end = hi;
+			return 1;
+		}
+	}
+	return 0;
+}
+#endif
 
 #if defined(HAVE_MMAP) && defined(HAVE_SYS_MMAN_H) && defined(HAVE_UNISTD_H)
 /* A new "KEY.live", mapped and holding what the numbering holds now;
@@ -66,15 +100,22 @@ map_new(void)
 	l->allocations = evmm_live_->allocations;
 	memcpy(l->magic, EVMM_LIVE_MAGIC, sizeof(EVMM_LIVE_MAGIC));
 	l->size = (uint32_t)sizeof(*l);
+	l->pid = (int32_t)getpid();
+	l->code_start = code_start;
+	l->code_end = code_end;
 	return l;
 }
 
 void
 evmm_live_map_(void)
 {
-	struct evmm_live *l = map_new();
+	struct evmm_live *l;
 	struct evmm_text t;
 
+#if defined(HAVE_DL_ITERATE_PHDR) && defined(HAVE_LINK_H)
+	(void)dl_iterate_phdr(find_code, NULL);
+#endif
+	l = map_new();
 	if (l != NULL) {
 		evmm_live_ = l;
 		return;

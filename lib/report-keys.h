@@ -25,6 +25,9 @@
 #define EVMM_PROCESS_ORDINAL_MAX	9999
 #define EVMM_PROCESS_KEY_MAX		200
 
+/* The process's ID, so that a checker's log, which names processes by
+ * theirs, can be told apart by key. */
+#define EVMM_REPORT_PID			"pid"
 /* Allocations numbered since the fault specification was set. */
 #define EVMM_REPORT_ALLOCATIONS		"allocations"
 #define EVMM_REPORT_MALLOC_CALLS	"malloc_calls"
@@ -94,6 +97,12 @@ struct evmm_live_slot {
 struct evmm_live {
 	char magic[16];		/* EVMM_LIVE_MAGIC, NUL-padded */
 	uint32_t size;		/* sizeof(struct evmm_live) */
+	int32_t pid;		/* the process's ID, as EVMM_REPORT_PID */
+	/* Where libevmm's code is in the process, [start, end); 0, 0 when
+	 * not known.  A checker's stack that names addresses but not
+	 * modules (valgrind's, with debug information) is told by it. */
+	uint64_t code_start;
+	uint64_t code_end;
 	/* The most sites to list; 0 while sites are not listed. */
 	uint32_t sites_limit;
 	/* Allocations numbered since the fault was set. */

@@ -390,6 +390,7 @@ format_report(struct evmm_text *t, const struct evmm_report_data *d)
 		evmm_text_str_(t, process_key);
 		evmm_text_str_(t, "\n");
 	}
+	key(t, EVMM_REPORT_PID, (uint64_t)current_pid());
 	key(t, EVMM_REPORT_ALLOCATIONS, d->allocations);
 	key(t, EVMM_REPORT_MALLOC_CALLS, s->malloc_calls);
 	key(t, EVMM_REPORT_CALLOC_CALLS, s->calloc_calls);

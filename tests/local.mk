@@ -72,7 +72,8 @@ check_PROGRAMS += \
 	tests/programs/torture_victim_leaky \
 	tests/programs/torture_victim_hangs \
 	tests/programs/torture_tree \
-	tests/programs/sites_victim
+	tests/programs/sites_victim \
+	tests/programs/leak_alone
 endif
 # tests/programs/crash_victim loads libevmm with dlopen(), and does not
 # link it.  Its loader-lock mode loads slow_constructor, a shared library
@@ -94,6 +95,9 @@ tests_programs_torture_victim_leaky_CPPFLAGS = $(AM_CPPFLAGS) -DVICTIM_LEAKY
 tests_programs_torture_victim_hangs_SOURCES = tests/programs/torture_victim.c
 tests_programs_torture_victim_hangs_CPPFLAGS = $(AM_CPPFLAGS) -DVICTIM_HANGS
 tests_programs_torture_tree_SOURCES = tests/programs/torture_tree.c
+# It does not load libevmm.
+tests_programs_leak_alone_SOURCES = tests/programs/leak_alone.c
+tests_programs_leak_alone_LDADD =
 tests_programs_sites_victim_SOURCES = tests/programs/sites_victim.c
 tests_programs_sites_victim_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS)
 tests_programs_sites_victim_LDADD = $(evmm_la) $(PTHREAD_LIBS)

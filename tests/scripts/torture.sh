@@ -164,6 +164,15 @@ else
 	    test "$status" -eq 1
 	ok_if "... it is reported at allocation 4" \
 	    matches "$out" -xF "$(summary 5 0 0 1)"
+	ok_if "... naming the process and quoting the checker's first record" \
+	    matches "$out" -E '^ +leaked by torture_victim_leaky#1: .*(definitely lost in loss record|leak of).*, from .*build'
+	# A program that does not load libevmm leaks in every run, beside
+	# a command that does not: not the command's leak.
+	torture -j 2 --timeout=60 --leak-check=$leaks -- \
+	    sh -c '"$1" && exec "$2"' sh "$t/leak_alone" "$t/torture_victim_fixed"
+	ok_if "a leak in a process that does not load libevmm fails nothing (exit 0)" \
+	    test "$status" -eq 0
+	ok_if "... every point passes" matches "$out" -xF "$(summary 6 0 0 0)"
 fi
 
 # --per-site fails the first allocation of each call site the counting

@@ -383,6 +383,71 @@ START_TEST(test_valgrind_crash_site_is_the_first_own_frame)
 }
 END_TEST
 
+/* A leak counts only in a process that loaded libevmm; its first record
+ * is quoted with its first frame of the program's, libevmm's code
+ * skipped by its addresses (valgrind names no module where there is
+ * debug information). */
+START_TEST(test_leak_counts_in_libevmm_processes_alone)
+{
+	static const char log[] =
+	    "==7== 16 bytes in 1 blocks are definitely lost in loss record "
+	    "1 of 1\n"
+	    "==7==    at 0x4848899: malloc (vg_replace_malloc.c:381)\n"
+	    "==7==    by 0x109150: main (sh.c:9)\n"
+	    "==7== \n"
+	    "==8== 7 bytes in 1 blocks are definitely lost in loss record "
+	    "1 of 2\n"
+	    "==8==    at 0x4848899: malloc (vg_replace_malloc.c:381)\n"
+	    "==8==    by 0x4851000: count_new (front.c:74)\n"
+	    "==8==    by 0x10916B: build (victim.c:30)\n"
+	    "==8==    by 0x109185: main (victim.c:80)\n";
+	struct leak_owner owners[1] = { { 8, 0x4850000, 0x4860000 } };
+	char record[160];
+	long pid;
+
+	ck_assert_int_eq(scan_leak(log, LEAK_VALGRIND, owners, 1, record,
+	    sizeof(record), &pid), 1);
+	ck_assert_int_eq(pid, 8);
+	ck_assert_str_eq(record, "7 bytes in 1 blocks are definitely lost "
+	    "in loss record 1 of 2, from build (victim.c:30)");
+	/* Process 7 alone: its leak is not the command's. */
+	owners[0].pid = 9;
+	ck_assert_int_eq(scan_leak(log, LEAK_VALGRIND, owners, 1, record,
+	    sizeof(record), &pid), 0);
+	ck_assert_str_eq(record, "-");
+	ck_assert_int_eq(pid, -1);
+	/* No process known: any leak counts, the first quoted. */
+	ck_assert_int_eq(scan_leak(log, LEAK_VALGRIND, NULL, 0, record,
+	    sizeof(record), &pid), 1);
+	ck_assert_int_eq(pid, 7);
+	ck_assert_str_eq(record, "16 bytes in 1 blocks are definitely lost "
+	    "in loss record 1 of 1, from main (sh.c:9)");
+}
+END_TEST
+
+START_TEST(test_leak_sanitizer_record_is_quoted_for_its_process)
+{
+	static const char log[] =
+	    "==9==ERROR: LeakSanitizer: detected memory leaks\n"
+	    "\n"
+	    "Direct leak of 7 byte(s) in 1 object(s) allocated from:\n"
+	    "    #0 /usr/lib/libasan.so.8+0xbb1 malloc\n"
+	    "    #1 /usr/lib/libevmm.so.1+0x2000 count_new\n"
+	    "    #2 /tmp/prog+0x10 build\n";
+	struct leak_owner owners[1] = { { 9, 0, 0 } };
+	char record[128];
+	long pid;
+
+	ck_assert_int_eq(scan_leak(log, LEAK_ASAN, owners, 1, record,
+	    sizeof(record), &pid), 1);
+	ck_assert_str_eq(record, "Direct leak of 7 byte(s) in 1 object(s), "
+	    "from build /tmp/prog+0x10");
+	owners[0].pid = 10;
+	ck_assert_int_eq(scan_leak(log, LEAK_ASAN, owners, 1, record,
+	    sizeof(record), &pid), 0);
+}
+END_TEST
+
 START_TEST(test_empty_log_has_nothing)
 {
 	char site[16];
@@ -623,6 +688,8 @@ make_torture_suite(void)
 	tcase_add_test(tc, test_leak_report_is_a_leak_not_a_crash);
 	tcase_add_test(tc, test_ubsan_site_is_its_source_position);
 	tcase_add_test(tc, test_valgrind_crash_site_is_the_first_own_frame);
+	tcase_add_test(tc, test_leak_counts_in_libevmm_processes_alone);
+	tcase_add_test(tc, test_leak_sanitizer_record_is_quoted_for_its_process);
 	tcase_add_test(tc, test_empty_log_has_nothing);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("Modules");

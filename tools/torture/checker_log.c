@@ -197,3 +197,134 @@ scan_checker_log(const char *log, enum leak_check how, int *error,
 		}
 	}
 }
+
+/* The PID of a line "==PID==...", or -1. */
+static long
+line_pid(const char *line, size_t len)
+{
+	long pid = 0;
+	size_t k = 2;
+
+	if (len < 5 || memcmp(line, "==", 2) != 0)
+		return -1;
+	for (; k < len && line[k] >= '0' && line[k] <= '9'; k++)
+		pid = pid * 10 + (line[k] - '0');
+	return k > 2 && k + 1 < len && memcmp(line + k, "==", 2) == 0 ?
+	    pid : -1;
+}
+
+/* The owner with that process ID among the n, or NULL. */
+static const struct leak_owner *
+owner_of(long pid, const struct leak_owner *owners, size_t n)
+{
+	size_t i;
+
+	for (i = 0; owners != NULL && i < n; i++)
+		if (owners[i].pid == pid)
+			return &owners[i];
+	return NULL;
+}
+
+/* Whether a valgrind frame, " at 0xADDR: ..." or " by 0xADDR: ...", is
+ * in the owner's libevmm code. */
+static int
+in_libevmm(const char *frame, const struct leak_owner *o)
+{
+	const char *x = strstr(frame, "0x");
+	unsigned long long addr = 0;
+
+	if (o == NULL || o->code_end == 0 || x == NULL)
+		return 0;
+	for (x += 2; (*x >= '0' && *x <= '9') || (*x >= 'A' && *x <= 'F') ||
+	    (*x >= 'a' && *x <= 'f'); x++)
+		addr = addr * 16 + (unsigned long long)(*x <= '9' ?
+		    *x - '0' : (*x | 0x20) - 'a' + 10);
+	return addr >= o->code_start && addr < o->code_end;
+}
+
+int
+scan_leak(const char *log, enum leak_check how,
+    const struct leak_owner *owners, size_t n, char *record, size_t size,
+    long *pid)
+{
+	const char *line = log, *nl, *text, *f;
+	const struct leak_owner *quoted = NULL;
+	char site[256];
+	long owner = -1, lp;
+	int found = 0, quoting = 0;
+	size_t len;
+
+	snprintf(record, size, "-");
+	*pid = -1;
+	if (log == NULL || how == LEAK_NONE)
+		return 0;
+	for (; *line != '\0'; line = nl + (*nl != '\0')) {
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			nl = line + strlen(line);
+		len = (size_t)(nl - line);
+		lp = line_pid(line, len);
+		/* valgrind prefixes every line with its PID; LeakSanitizer
+		 * only its report's first. */
+		if (how == LEAK_ASAN && lp >= 0 &&
+		    find_in(line, len, "ERROR: LeakSanitizer") != NULL)
+			owner = lp;
+		else if (how == LEAK_VALGRIND)
+			owner = lp;
+		text = line;
+		if (lp >= 0)
+			text = strstr(line + 2, "==") + 2;
+		if ((how == LEAK_VALGRIND &&
+		    (find_in(text, (size_t)(nl - text), "definitely lost in") ||
+		    find_in(text, (size_t)(nl - text), "indirectly lost in"))) ||
+		    (how == LEAK_ASAN &&
+		    (find_in(text, (size_t)(nl - text), "Direct leak of") ||
+		    find_in(text, (size_t)(nl - text), "Indirect leak of")))) {
+			quoting = 0;
+			if (found || (owners != NULL &&
+			    (quoted = owner_of(owner, owners, n)) == NULL))
+				continue;
+			found = 1;
+			*pid = owner;
+			copy_squeezed(record, size, text, (size_t)(nl - text));
+			/* LeakSanitizer's "... allocated from:" */
+			len = strlen(record);
+			if (len > 16 && strcmp(record + len - 16,
+			    " allocated from:") == 0)
+				record[len - 16] = '\0';
+			else if (len > 0 && record[len - 1] == ':')
+				record[len - 1] = '\0';
+			quoting = 1;
+			continue;
+		}
+		if (!quoting)
+			continue;
+		/* The record's first frame that is the program's. */
+		f = how == LEAK_VALGRIND ? find_in(text, (size_t)(nl - text),
+		    " at 0x") : NULL;
+		if (f == NULL && how == LEAK_VALGRIND)
+			f = find_in(text, (size_t)(nl - text), " by 0x");
+		if (how == LEAK_ASAN) {
+			for (f = text; f < nl && *f == ' '; f++)
+				continue;
+			if (f == nl || *f != '#')
+				f = NULL;
+		}
+		if (f == NULL) {
+			if (text == nl || *text != ' ')
+				quoting = 0;	/* the record is over */
+			continue;
+		}
+		if (foreign_frame(f, (size_t)(nl - f)) ||
+		    (how == LEAK_VALGRIND && in_libevmm(f, quoted)))
+			continue;
+		if (how == LEAK_VALGRIND)
+			valgrind_site(f, (size_t)(nl - f), site, sizeof(site));
+		else
+			asan_site(f, (size_t)(nl - f), site, sizeof(site));
+		append_text(record, size, ", from ");
+		append_text(record, size, site);
+		quoting = 0;
+	}
+	return found;
+}

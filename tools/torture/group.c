@@ -3,7 +3,8 @@
  */
 /*
  * Points with the same result, allocation site and crash site are one
- * row of the table; process keys in order; two counting runs compared.
+ * row of the table; process keys in order; two counting runs compared;
+ * text appended to a buffer.
  * Pure functions, tested by tests/unit/check_torture.c.
  */
 #include "config.h"
@@ -196,6 +197,19 @@ format_ranges(struct point *const *pts, size_t n, char *buf, size_t size)
 		memcpy(buf + o, item, (size_t)len + 1);
 		o += (size_t)len;
 	}
+}
+
+void
+append_text(char *buf, size_t size, const char *text)
+{
+	size_t n = strlen(buf), m = strlen(text);
+
+	if (n + 1 >= size)
+		return;
+	if (m > size - n - 1)
+		m = size - n - 1;
+	memcpy(buf + n, text, m);
+	buf[n + m] = '\0';
 }
 
 /* Appends text to buf (of size bytes, holding *len), or ",..." once it

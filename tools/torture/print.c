@@ -63,7 +63,7 @@ print_plan(const char *cmd, const struct processes *count, size_t points,
 }
 
 /* What a point's crash field holds: why it could not run, what it left
- * running, or where it crashed. */
+ * running, what leaked, or where it crashed. */
 static const char *
 crash_label(const struct point *p)
 {
@@ -71,6 +71,8 @@ crash_label(const struct point *p)
 		return "because";
 	if (p->verdict.how == BY_OUTLIVED)
 		return "left running";
+	if (p->verdict.outcome == LEAKED)
+		return "leaked by";
 	return "crash site";
 }
 

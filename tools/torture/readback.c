@@ -183,6 +183,9 @@ read_live(const char *path, struct process *p)
 		return 0;
 	}
 	p->allocations = (unsigned long)l->allocations;
+	p->pid = l->pid;
+	p->code_start = l->code_start;
+	p->code_end = l->code_end;
 	p->site_list = SITES_ABSENT;
 	if (l->sites_limit != 0) {
 		p->site_list = l->sites_full ? SITES_FULL : SITES_COMPLETE;
@@ -252,6 +255,9 @@ list_reports(const char *dir, struct processes *count)
 			if (!p->live) {
 				p->allocations = strtoul(value, NULL, 10);
 				list_sites(report, p);
+				if (report_value(report, EVMM_REPORT_PID, value,
+				    sizeof(value)))
+					p->pid = strtol(value, NULL, 10);
 			}
 		}
 		free(report);
@@ -291,15 +297,58 @@ name_inside(char *inside, size_t size)
  * one that a point leaves is how the command works, not a hang. */
 static int outliving_expected;
 
+/* Whether the checker's log reports a leak in a process that loaded
+ * libevmm, one of procs (any, when none is known): a leak in /bin/sh or
+ * another program the command runs is not the command's to fix.  The
+ * first such leak is said in buf, "KEY: RECORD". */
+static int
+leaked(const char *log, enum leak_check how, const struct processes *procs,
+    char *buf, size_t size)
+{
+	char record[256], num[32];
+	struct leak_owner *owners = NULL;
+	size_t i;
+	long pid;
+	int found;
+
+	if (procs->n > 0) {
+		owners = malloc(procs->n * sizeof(*owners));
+		if (owners == NULL)
+			out_of_memory();
+		for (i = 0; i < procs->n; i++) {
+			owners[i].pid = procs->v[i].pid;
+			owners[i].code_start = procs->v[i].code_start;
+			owners[i].code_end = procs->v[i].code_end;
+		}
+	}
+	found = scan_leak(log, how, owners, procs->n, record, sizeof(record),
+	    &pid);
+	free(owners);
+	if (!found)
+		return 0;
+	for (i = 0; i < procs->n; i++)
+		if (procs->v[i].pid == pid)
+			break;
+	snprintf(num, sizeof(num), "pid %ld", pid);
+	buf[0] = '\0';
+	append_text(buf, size, i < procs->n ? procs->v[i].key : num);
+	append_text(buf, size, ": ");
+	append_text(buf, size, record);
+	return 1;
+}
+
 void
 read_back(struct point *p, const struct options *o, struct processes *count)
 {
 	char path[FILE_PATH_MAX], dir[FILE_PATH_MAX], value[64];
 	char *report = NULL, *err = NULL, *vglog = NULL, *log;
+	char leak[sizeof(p->crash)];
 	size_t rlen = 0, elen = 0, vlen = 0;
+	struct processes procs;
 	struct run_facts f;
 
 	memset(&f, 0, sizeof(f));
+	memset(&procs, 0, sizeof(procs));
 	tmpdir_file(dir, sizeof(dir), "reports", p->id);
 	if (count != NULL) {
 		f.reported = list_reports(dir, count);
@@ -310,6 +359,9 @@ read_back(struct point *p, const struct options *o, struct processes *count)
 		f.reported = report != NULL && report_value(report,
 		    EVMM_REPORT_ALLOCATIONS, value, sizeof(value));
 	}
+	/* Whose leaks count: the processes that loaded libevmm. */
+	if (o->leaks != LEAK_NONE && count == NULL)
+		(void)list_reports(dir, &procs);
 	remove_dir(dir);
 	if (o->run_dir != NULL) {
 		tmpdir_file(path, sizeof(path), "run", p->id);
@@ -347,8 +399,9 @@ read_back(struct point *p, const struct options *o, struct processes *count)
 	scan_checker_log(log, o->leaks == LEAK_VALGRIND ? LEAK_VALGRIND :
 	    LEAK_ASAN, &f.sanitizer_error, &f.sanitizer_leak, p->crash,
 	    sizeof(p->crash));
-	if (o->leaks == LEAK_NONE)
-		f.sanitizer_leak = 0;
+	f.sanitizer_leak = o->leaks != LEAK_NONE && leaked(log, o->leaks,
+	    count != NULL ? count : &procs, leak, sizeof(leak));
+	free_processes(&procs);
 	classify(&f, &p->verdict);
 	describe_verdict(&p->verdict, p->result, sizeof(p->result));
 	if (report == NULL || !report_value(report,
@@ -360,6 +413,8 @@ read_back(struct point *p, const struct options *o, struct processes *count)
 	p->inside[0] = '\0';
 	if (p->verdict.how == BY_OUTLIVED)
 		snprintf(p->crash, sizeof(p->crash), "%s", p->outlived);
+	else if (p->verdict.outcome == LEAKED)
+		memcpy(p->crash, leak, sizeof(leak));
 	else if (p->verdict.outcome != CRASHED)
 		snprintf(p->crash, sizeof(p->crash), "-");
 	else if (strcmp(p->crash, "-") == 0 && report != NULL &&

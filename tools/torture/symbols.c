@@ -103,20 +103,6 @@ shorter(const char *path)
 	return path;
 }
 
-/* text appended to buf, of size bytes, as far as it fits. */
-static void
-append(char *buf, size_t size, const char *text)
-{
-	size_t n = strlen(buf), m = strlen(text);
-
-	if (n + 1 >= size)
-		return;
-	if (m > size - n - 1)
-		m = size - n - 1;
-	memcpy(buf + n, text, m);
-	buf[n + m] = '\0';
-}
-
 /* The frame named, in named (of size bytes): unchanged when nothing more
  * is known. */
 static void
@@ -158,14 +144,14 @@ look_up(const char *frame, char *named, size_t size)
 	if ((p = strstr(func, " inlined at ")) != NULL)
 		func[p - func] = '\0';
 	if (!has_symbol && strcmp(func, "??") != 0 && *func != '\0') {
-		append(named, size, " (");
-		append(named, size, func);
-		append(named, size, ")");
+		append_text(named, size, " (");
+		append_text(named, size, func);
+		append_text(named, size, ")");
 	}
 	/* "??:0" and the like: no position known. */
 	if (strncmp(pos, "??", 2) != 0 && *pos != '\0') {
-		append(named, size, " ");
-		append(named, size, shorter(pos));
+		append_text(named, size, " ");
+		append_text(named, size, shorter(pos));
 	}
 }
 

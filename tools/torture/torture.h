@@ -44,7 +44,7 @@
 #include "lib/report-keys.h"
 
 #define TORTURE_EXIT_USAGE 2
-/* The exit statuses the sanitizers and valgrind are told to use for an
+/* The exit statuses the sanitizers are told to use for an
  * error and for a leak.  A command that exits with one of them on its own
  * is not misread: the sanitizer's log must say so too. */
 #define TORTURE_SANITIZER_STATUS 96
@@ -161,6 +161,25 @@ int is_failing(const struct point *p);
 void scan_checker_log(const char *log, enum leak_check how, int *error,
     int *leak, char *site, size_t size);
 
+/* A process whose leaks count: its ID, and where libevmm's code is in
+ * it, [code_start, code_end) (0, 0: not known). */
+struct leak_owner {
+	long pid;
+	unsigned long long code_start, code_end;
+};
+
+/* From a checker's log: whether it reports a leak (valgrind's
+ * "definitely" or "indirectly lost", LeakSanitizer's direct or indirect
+ * leak) in one of the n processes owners (in any when owners is NULL),
+ * told by the "==PID==" the checker writes.  The first such record is
+ * quoted in record: its first line, then ", from " and its first frame
+ * outside the foreign modules and the owner's libevmm code; its
+ * process's ID is put in *pid.  record is "-" and *pid -1 when there is
+ * none. */
+int scan_leak(const char *log, enum leak_check how,
+    const struct leak_owner *owners, size_t n, char *record, size_t size,
+    long *pid);
+
 /* --- report_parse.c ------------------------------------------------------- */
 
 /* From the text of a report (lib/report-keys.h): the value of its line
@@ -206,6 +225,9 @@ struct process {
 	char key[EVMM_PROCESS_KEY_MAX + 1];
 	unsigned long allocations;
 	int live;	/* counted from its live file, not its report */
+	long pid;	/* its process ID; 0 when not known */
+	/* Where libevmm's code is in it (its live file); 0, 0 if not known. */
+	unsigned long long code_start, code_end;
 	/* With --per-site: what its report says of its call sites, and the
 	 * number of the first allocation of each (malloc()ed, or NULL). */
 	enum site_list site_list;
@@ -245,7 +267,8 @@ struct point {
 	char entry[16];		/* "-" when unknown */
 	char caller[256];	/* the allocation site */
 	/* Where it crashed ("-": not known); for "could not run", why;
-	 * for "hung (left running)", what. */
+	 * for "hung (left running)", what; for "leaked", which process
+	 * and the checker's first record, "KEY: RECORD". */
 	char crash[256];
 	/* The frames of the allocating library that it crashed in, before
 	 * the crash site, separated by ", "; "" if none. */
@@ -270,6 +293,10 @@ size_t group_points(struct point **pts, size_t n, size_t *starts);
  * with ",..." when buf is too small. */
 void format_ranges(struct point *const *pts, size_t n, char *buf,
     size_t size);
+
+/* text appended to the string in buf, of size bytes, as far as it
+ * fits. */
+void append_text(char *buf, size_t size, const char *text);
 
 /* How two counting runs differ: the number of processes whose
  * allocations differ or that only one of them has, each said in buf as
