@@ -3,12 +3,12 @@
  */
 /*
  * Reading the environment when the library is loaded: EVMM_STATS,
- * EVMM_REPORT, EVMM_SITES, EVMM_FAULT_PROCESS and EVMM_FAULT, each read
- * and applied in that order, since each may depend on the one before
- * (lib/env-internal.h).  Depends on the parts it sets up: lib/front.c,
- * lib/fault.c, lib/sites.c, lib/live.c, lib/report.c, lib/summary.c,
- * lib/crash.c, lib/reach.c, and on lib/parse.c and lib/text.c.  Called by lib/init.c
- * only.
+ * EVMM_REPORT, EVMM_SITES, EVMM_SITES_DEPTH, EVMM_FAULT_PROCESS and
+ * EVMM_FAULT, each read and applied in that order, since each may
+ * depend on the one before (lib/env-internal.h).  Depends on the parts
+ * it sets up: lib/front.c, lib/fault.c, lib/sites.c, lib/live.c,
+ * lib/report.c, lib/summary.c, lib/crash.c, lib/reach.c, and on
+ * lib/parse.c and lib/text.c.  Called by lib/init.c only.
  */
 #include "config.h"
 
@@ -31,6 +31,7 @@
 #include "live-internal.h"
 #include "parse-internal.h"
 #include "reach-internal.h"
+#include "report-keys.h"
 #include "report-internal.h"
 #include "sites-internal.h"
 #include "summary-internal.h"
@@ -137,6 +138,22 @@ evmm_env_apply_(void)
 			evmm_fault_number_only_();
 			evmm_front_update_();
 		}
+	}
+
+	v = variable("EVMM_SITES_DEPTH");
+	if (v != NULL && *v != '\0') {
+		uint64_t depth;
+
+		if (evmm_parse_count_(v, &depth) != 0 || depth < 1 ||
+		    depth > EVMM_SITES_DEPTH_MAX)
+			refuse("EVMM_SITES_DEPTH", v, "not a depth",
+			    "a number of frames from 1 to 16");
+		else if (!evmm_sites_on_())
+			refuse("EVMM_SITES_DEPTH", v, "no sites are listed",
+			    "EVMM_SITES=N as well");
+		else if (evmm_sites_depth_((unsigned)depth) != 0)
+			refuse("EVMM_SITES_DEPTH", v, "this platform cannot "
+			    "walk the stack (no backtrace())", "1");
 	}
 
 	v = variable("EVMM_FAULT_PROCESS");

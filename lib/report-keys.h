@@ -70,6 +70,10 @@
 #define EVMM_REPORT_SITES		"sites"
 #define EVMM_REPORT_SITES_FULL		"sites_full"
 #define EVMM_SITES_MAX			4096
+/* EVMM_SITES_DEPTH=D, with EVMM_SITES: a site is the call stack of D
+ * return addresses from the caller up, not the caller alone; the site
+ * line still names the caller.  At most EVMM_SITES_DEPTH_MAX. */
+#define EVMM_SITES_DEPTH_MAX		16
 #define EVMM_SITE_NAME_MAX		200
 #define EVMM_SITE_LINE_MAX		512
 
@@ -90,7 +94,8 @@
 #define EVMM_LIVE_SLOTS			(2 * EVMM_SITES_MAX)
 
 struct evmm_live_slot {
-	void *caller;		/* NULL: free */
+	void *key;		/* the caller, or its stack's hash; NULL: free */
+	void *caller;		/* the caller, for the report */
 	uint64_t first;		/* 0 until its entering thread writes it */
 };
 

@@ -22,6 +22,12 @@ struct evmm_site {
 /* List at most @p most sites (at most EVMM_SITES_MAX; 0: off).  Called
  * once, when the environment is read. */
 void evmm_sites_limit_(uint64_t most);
+/* EVMM_SITES_DEPTH: a site is the call stack of @p depth return
+ * addresses from the caller up (1: the caller alone).  0, or -1 when
+ * depth is not from 1 to EVMM_SITES_DEPTH_MAX, or above 1 where the
+ * stack cannot be walked (no backtrace()).  Called once, when the
+ * environment is read. */
+int evmm_sites_depth_(unsigned depth);
 /* Whether sites are listed. */
 int evmm_sites_on_(void);
 /* Allocation @p n was called from @p caller: enter it if it is new, else

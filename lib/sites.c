@@ -14,15 +14,21 @@
  * cost a process that does not use it more than untouched memory.  It
  * is static, or the mapped file that outlives the process
  * (lib/live.c).  Threads enter callers at once: a slot is claimed by a
- * compare-and-swap of its caller (open addressing, at most half full);
+ * compare-and-swap of its key (open addressing, at most half full);
  * and since a number is taken before the table is looked at, a site's
- * number is then lowered to the smallest that reaches it.
+ * number is then lowered to the smallest that reaches it.  The key is
+ * the caller, or with EVMM_SITES_DEPTH a hash of the call stack from
+ * the caller up, which backtrace() finds (in the counting run alone,
+ * where its cost does not matter).
  */
 #include "config.h"
 
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef HAVE_BACKTRACE
+#include <execinfo.h>
+#endif
 
 #include "atomic-internal.h"
 #include "live-internal.h"
@@ -34,6 +40,14 @@
 /* Entered for a caller of NULL, which marks a free slot. */
 static const char no_caller;
 #define NO_CALLER ((void *)(uintptr_t)&no_caller)
+
+/* EVMM_SITES_DEPTH: how many return addresses, from the caller up, make
+ * a site; 1: the caller alone. */
+static unsigned site_depth = 1;
+/* At most this many of libevmm's own frames lie between
+ * evmm_sites_enter_() and the caller: the fault's, the front's and an
+ * entry point's. */
+#define OWN_FRAMES 8
 
 void
 evmm_sites_limit_(uint64_t most)
@@ -48,7 +62,51 @@ evmm_sites_on_(void)
 	return evmm_live_->sites_limit != 0;
 }
 
+int
+evmm_sites_depth_(unsigned depth)
+{
+#ifdef HAVE_BACKTRACE
+	void *one[2];
+
+	if (depth < 1 || depth > EVMM_SITES_DEPTH_MAX)
+		return -1;
+	/* glibc's first backtrace() loads libgcc_s: now, not inside an
+	 * allocation. */
+	(void)backtrace(one, 2);
+	site_depth = depth;
+	return 0;
+#else
+	return depth == 1 ? 0 : -1;
+#endif
+}
+
 #ifdef EVMM_GNUC_
+#ifdef HAVE_BACKTRACE
+/* The site of an allocation whose caller is caller, with a depth above
+ * 1: a hash of the return addresses from the caller up, as backtrace()
+ * finds them above libevmm's own frames; the caller alone when it is
+ * not among them (a frame the unwinder could not pass). */
+static void *
+stack_key(void *caller)
+{
+	void *frames[OWN_FRAMES + EVMM_SITES_DEPTH_MAX];
+	int n = backtrace(frames, (int)(OWN_FRAMES + site_depth)), i, end;
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+
+	for (i = 0; i < n && i < OWN_FRAMES && frames[i] != caller; i++)
+		continue;
+	if (i == n || i == OWN_FRAMES)
+		return caller;
+	end = i + (int)site_depth < n ? i + (int)site_depth : n;
+	for (; i < end; i++) {
+		h ^= (uint64_t)(uintptr_t)frames[i];
+		h *= UINT64_C(0x100000001b3);
+	}
+	/* Never NULL, the free slot's mark, nor a small number. */
+	return (void *)(uintptr_t)(h | 1);
+}
+#endif
+
 static size_t
 site_hash(const void *caller)
 {
@@ -64,17 +122,22 @@ evmm_sites_enter_(void *caller, uint64_t n)
 {
 	struct evmm_live *l = evmm_live_;
 	size_t i, tries;
-	void *seen;
+	void *seen, *key;
 	uint64_t least;
 	unsigned k;
 	int claimed = 0;
 
 	if (caller == NULL)
 		caller = NO_CALLER;
-	i = site_hash(caller);
+	key = caller;
+#ifdef HAVE_BACKTRACE
+	if (site_depth > 1)
+		key = stack_key(caller);
+#endif
+	i = site_hash(key);
 	for (tries = 0; tries < SITE_SLOTS; tries++,
 	    i = (i + 1) & (SITE_SLOTS - 1)) {
-		seen = EVMM_LOAD_ACQUIRE(&l->slots[i].caller);
+		seen = EVMM_LOAD_ACQUIRE(&l->slots[i].key);
 		if (seen == NULL) {
 			/* A place in the list first, so that no more than
 			 * the limit are ever claimed. */
@@ -84,14 +147,14 @@ evmm_sites_enter_(void *caller, uint64_t n)
 				EVMM_STORE_RELAXED(&l->sites_full, 1);
 				return;
 			}
-			claimed = EVMM_CAS_ACQ_REL(&l->slots[i].caller,
-			    &seen, caller);
+			claimed = EVMM_CAS_ACQ_REL(&l->slots[i].key, &seen,
+			    key);
 			if (claimed)
-				seen = caller;
+				seen = key;
 			else	/* another thread claimed it meanwhile */
 				(void)EVMM_SUB_RELAXED(&l->sites_reserved, 1);
 		}
-		if (seen != caller)
+		if (seen != key)
 			continue;
 		/* Lowered, even by the thread that claimed the slot: another
 		 * may have found it and lowered it already. */
@@ -100,6 +163,8 @@ evmm_sites_enter_(void *caller, uint64_t n)
 		    !EVMM_CAS_WEAK_RELAXED(&l->slots[i].first, &least, n))
 			continue;
 		if (claimed) {
+			/* Published with the slot's order below. */
+			EVMM_STORE_RELAXED(&l->slots[i].caller, caller);
 			k = EVMM_FETCH_ADD_RELAXED(&l->sites_claimed, 1);
 			EVMM_STORE_RELEASE(&l->site_order[k], (uint32_t)i + 1);
 		}

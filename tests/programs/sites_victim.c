@@ -15,6 +15,11 @@
  * second: three sites, whose first allocations are 1, 2 and 2 + T * K
  * whichever thread gets there first.
  *
+ * With "wrapped": two allocations through one function, as a library's
+ * constructors allocate through its allocator's wrapper: one call site,
+ * whose two callers are told apart only by the call stack; the second
+ * misses its NULL check (a planted bug).
+ *
  * Every allocation is calloc, whose call site libevmm knows in every
  * build (with or without tail calls).
  */
@@ -68,6 +73,42 @@ SITE_ void
 second_site(void **made)
 {
 	*made = event_mm_calloc_(2, 16);
+}
+
+SITE_ void
+wrapped_site(void **made)
+{
+	*made = event_mm_calloc_(1, 8);
+}
+
+SITE_ int
+checked_caller(void)
+{
+	void *block;
+
+	wrapped_site(&block);
+	if (block == NULL)
+		return 1;
+	event_mm_free_(block);
+	return 0;
+}
+
+SITE_ int
+careless_caller(void)
+{
+	void *block;
+
+	wrapped_site(&block);
+	/* The planted bug: no NULL check. */
+	memcpy(block, "wrap", 5);
+	event_mm_free_(block);
+	return 0;
+}
+
+static int
+wrapped(void)
+{
+	return checked_caller() | careless_caller();
 }
 
 static int
@@ -158,10 +199,13 @@ main(int argc, char **argv)
 		n = strtol(argv[2], NULL, 10);
 		per_thread = strtol(argv[3], NULL, 10);
 		if (n < 1 || n > 16 || per_thread < 1) {
-			fprintf(stderr, "usage: sites_victim [threads T K]\n");
+			fprintf(stderr, "usage: sites_victim [threads T K | "
+			    "wrapped]\n");
 			return 2;
 		}
 		return threads(n);
 	}
+	if (argc == 2 && strcmp(argv[1], "wrapped") == 0)
+		return wrapped();
 	return loop();
 }

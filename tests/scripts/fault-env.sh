@@ -370,7 +370,7 @@ ok_if "EVMM_STATS=0 prints nothing" test -z "$err"
 
 # tests/programs/sites_victim.c: four sites, first at 1, 2, 503 (the rare
 # one) and 1003; with threads T K, three, first at 1, 2 and 2 + T*K whichever
-# thread gets there first.
+# thread gets there first; wrapped, one site with two callers.
 victim="$top_builddir/tests/programs/sites_victim"
 # sites_of FILE: the first numbers its site lines give, in order, on one
 # line; distinct_sites FILE: how many different places they name.
@@ -428,6 +428,24 @@ ok_if "EVMM_SITES=some is refused on stderr" \
 ok_if "... and no site is listed" test "$(grep -c '^site' "$tmp/sites")" -eq 0
 EVMM_REPORT="$tmp/sites" EVMM_SITES=0 "$victim" 2>"$tmp/err"
 ok_if "EVMM_SITES=0 lists none" test "$(grep -c '^site' "$tmp/sites")" -eq 0
+# EVMM_SITES_DEPTH: a wrapper's two callers are one site, or two by their
+# stacks; each site line names the caller, the wrapper's call.
+EVMM_REPORT="$tmp/sites" EVMM_SITES=100 "$victim" wrapped 2>"$tmp/err"
+ok_if "a wrapper's two callers are one call site" \
+    test "$(sites_of "$tmp/sites")" = "1"
+EVMM_REPORT="$tmp/sites" EVMM_SITES=100 EVMM_SITES_DEPTH=2 "$victim" wrapped \
+    2>"$tmp/err"
+frames_ok "EVMM_SITES_DEPTH=2: two sites, by their call stacks" \
+    test "$(sites_of "$tmp/sites")" = "1 2"
+frames_ok "... each line naming the same caller, the wrapper's call" \
+    test "$(distinct_sites "$tmp/sites")" -eq 1
+EVMM_REPORT="$tmp/sites" EVMM_SITES_DEPTH=2 "$victim" wrapped 2>"$tmp/err"
+ok_if "EVMM_SITES_DEPTH without EVMM_SITES is refused on stderr" \
+    grep -q -F 'libevmm: EVMM_SITES_DEPTH="2" refused: no sites are listed' "$tmp/err"
+EVMM_REPORT="$tmp/sites" EVMM_SITES=100 EVMM_SITES_DEPTH=17 "$victim" wrapped \
+    2>"$tmp/err"
+ok_if "EVMM_SITES_DEPTH=17 is refused on stderr" \
+    grep -q -F 'libevmm: EVMM_SITES_DEPTH="17" refused: not a depth' "$tmp/err"
 
 # --- A program whose event_mm_malloc_ is not libevmm's ------------------
 

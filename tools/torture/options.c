@@ -38,9 +38,11 @@ usage(FILE *f)
 "                      of them (default: every one)\n"
 "  -s, --success-status=N  the status COMMAND exits with when nothing\n"
 "                      fails, which the counting run must (default: 0)\n"
-"      --per-site      fail only the first allocation of each call site of\n"
-"                      each process, as the counting run lists them (it can\n"
-"                      miss bugs, see the manual)\n"
+"      --per-site[=DEPTH]  fail only the first allocation of each call site\n"
+"                      of each process, as the counting run lists them; a\n"
+"                      site is the call stack of DEPTH frames from the\n"
+"                      caller up (default: 1, the caller alone); it can miss\n"
+"                      bugs, see the manual\n"
 "  -l, --leak-check=HOW  none (default); asan: COMMAND is built with\n"
 "                      AddressSanitizer, whose leak report fails a point;\n"
 "                      valgrind: run COMMAND under valgrind's memcheck\n"
@@ -148,6 +150,13 @@ parse_options(char **argv, struct options *o)
 			o->verbose = 1;
 		} else if (strcmp(*argv, "--per-site") == 0) {
 			o->per_site = 1;
+		} else if (strncmp(*argv, "--per-site=", 11) == 0) {
+			o->per_site = (int)parse_count("--per-site", *argv + 11,
+			    1);
+			if (o->per_site > EVMM_SITES_DEPTH_MAX)
+				usage_error("--per-site: a call stack of at "
+				    "most %d frames, not '%s'",
+				    EVMM_SITES_DEPTH_MAX, *argv + 11);
 		} else if (strcmp(*argv, "--run-dir") == 0) {
 			o->run_dir = "{}";
 		} else if (strncmp(*argv, "--run-dir=", 10) == 0) {

@@ -184,7 +184,7 @@ __attribute__((noreturn))
 static void
 child(struct point *p, const struct options *o)
 {
-	char path[FILE_PATH_MAX], fault[64], marker[64], sites[32];
+	char path[FILE_PATH_MAX], fault[64], marker[64], sites[32], depth[16];
 	/* valgrind's argument, alive until the exec. */
 	char log[FILE_PATH_MAX + 32];
 	sigset_t none;
@@ -208,13 +208,16 @@ child(struct point *p, const struct options *o)
 	snprintf(marker, sizeof(marker), "%ld.%lu", (long)getppid(), p->id);
 	/* --per-site: the counting run lists each process's call sites. */
 	snprintf(sites, sizeof(sites), "%d", EVMM_SITES_MAX);
+	snprintf(depth, sizeof(depth), "%d", o->per_site);
 	if (setenv("EVMM_REPORT", path, 1) != 0 ||
 	    setenv("EVMM_TORTURE_RUN", marker, 1) != 0 ||
 	    setenv("EVMM_FAULT", fault, 1) != 0 ||
 	    (p->nth > 0 ? setenv("EVMM_FAULT_PROCESS", p->key, 1) :
 	    unsetenv("EVMM_FAULT_PROCESS")) != 0 ||
 	    (p->nth == 0 && o->per_site ? setenv("EVMM_SITES", sites, 1) :
-	    unsetenv("EVMM_SITES")) != 0)
+	    unsetenv("EVMM_SITES")) != 0 ||
+	    (p->nth == 0 && o->per_site > 1 ? setenv("EVMM_SITES_DEPTH",
+	    depth, 1) : unsetenv("EVMM_SITES_DEPTH")) != 0)
 		_exit(TORTURE_EXEC_FAILED);
 
 	/* stdin: nothing, always: runs in parallel must not share it, and

@@ -195,7 +195,7 @@ read_live(const char *path, struct process *p)
 		/* A slot whose first is 0 was being entered when the
 		 * process ended; there are never more than the limit. */
 		for (i = 0; i < EVMM_LIVE_SLOTS && n < EVMM_SITES_MAX; i++)
-			if (l->slots[i].caller != NULL &&
+			if (l->slots[i].key != NULL &&
 			    l->slots[i].first != 0)
 				p->sites[n++] = (unsigned long)l->slots[i].first;
 		qsort(p->sites, n, sizeof(*p->sites), by_number);

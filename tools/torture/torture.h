@@ -62,7 +62,7 @@ struct options {
 	long max_points;	/* 0: all */
 	enum leak_check leaks;
 	int verbose;
-	int per_site;
+	int per_site;		/* --per-site's depth; 0: not given */
 	int success_status;	/* COMMAND's exit status when nothing fails */
 	const char *preload;	/* the library to preload, or NULL */
 	/* --run-dir: what, in COMMAND's arguments, stands for the run's
