@@ -36,6 +36,8 @@
 
 static struct evmm_live own;
 struct evmm_live *evmm_live_ = &own;
+
+#if defined(HAVE_MMAP) && defined(HAVE_SYS_MMAN_H) && defined(HAVE_UNISTD_H)
 /* Where libevmm's code is: found at load, the same in a child made by
  * fork(). */
 static uint64_t code_start, code_end;
@@ -68,7 +70,6 @@ find_code(struct dl_phdr_info *info, size_t size, void *unused)
 }
 #endif
 
-#if defined(HAVE_MMAP) && defined(HAVE_SYS_MMAN_H) && defined(HAVE_UNISTD_H)
 /* A new "KEY.live", mapped and holding what the numbering holds now;
  * NULL with errno set. */
 static struct evmm_live *

@@ -41,6 +41,7 @@
 static const char no_caller;
 #define NO_CALLER ((void *)(uintptr_t)&no_caller)
 
+#ifdef HAVE_BACKTRACE
 /* EVMM_SITES_DEPTH: how many return addresses, from the caller up, make
  * a site; 1: the caller alone. */
 static unsigned site_depth = 1;
@@ -48,6 +49,7 @@ static unsigned site_depth = 1;
  * evmm_sites_enter_() and the caller: the fault's, the front's and an
  * entry point's. */
 #define OWN_FRAMES 8
+#endif
 
 void
 evmm_sites_limit_(uint64_t most)
