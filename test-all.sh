@@ -39,6 +39,11 @@
 # then, across variants:
 #   side-by-side  both gcc builds installed into one staged prefix
 #                 (tests/release/side-by-side.sh)
+#   libevent-regress  libevent's own test/regress, built from Debian's
+#                 source package of the installed libevent, under the
+#                 gcc-default build's evmm-torture --preload
+#                 (tests/release/libevent-regress.sh; skipped without
+#                 the source: a deb-src entry, which .ci/run adds)
 #   mingw         cross-built for Windows, DLL exports checked, and the
 #                 programs run under wine (tests/release/mingw.sh; skipped
 #                 without the cross-compiler, the runs without wine64)
@@ -299,6 +304,15 @@ if [ -n "$sbs_default" ] && [ -n "$sbs_nomm" ]; then
 else
 	failed=$((failed + 1))
 	say "FAIL: side-by-side: a gcc build failed, so it could not run"
+fi
+
+if [ -n "$sbs_default" ]; then
+	tap "libevent-regress" "$top/libevent-regress.out" \
+	    "$srcdir/tests/release/libevent-regress.sh" "$sbs_default" \
+	    "$top/libevent-regress"
+else
+	failed=$((failed + 1))
+	say "FAIL: libevent-regress: the gcc-default build failed, so it could not run"
 fi
 
 tap "mingw" "$top/mingw.out" "$srcdir/tests/release/mingw.sh" "$top/mingw"

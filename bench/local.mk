@@ -1,4 +1,5 @@
-# bench/local.mk: make bench, make bench-md and make bench-torture
+# bench/local.mk: make bench, make bench-md, make bench-torture and
+# make bench-regress
 # (see BENCHMARKS.md).
 
 # Built only by make bench.  The reference dispatch is a shared library of
@@ -35,9 +36,10 @@ bench_evmm_peer_sqlite_CPPFLAGS = $(bench_peer_cppflags) $(BENCH_SQLITE_CFLAGS)
 bench_evmm_peer_sqlite_CFLAGS = $(bench_peer_cflags)
 bench_evmm_peer_sqlite_LDADD = $(BENCH_SQLITE_LIBS) $(PTHREAD_LIBS)
 CLEANFILES += $(EXTRA_LTLIBRARIES) $(EXTRA_PROGRAMS) bench/last.txt
-EXTRA_DIST += bench/run.sh bench/md.sh bench/torture.sh BENCHMARKS.md \
+EXTRA_DIST += bench/run.sh bench/md.sh bench/torture.sh \
+	bench/libevent-regress.sh BENCHMARKS.md \
 	bench/results/default.txt bench/results/disabled.txt \
-	bench/results/torture.txt
+	bench/results/torture.txt bench/results/libevent-regress.txt
 
 # make bench also keeps its output in bench/last.txt; make bench-md
 # makes it this variant's results in the source tree and regenerates
@@ -83,4 +85,27 @@ bench-torture:
 	@echo "make bench-torture needs evmm-torture: the default variant, on a system with fork()" >&2; exit 1
 endif
 CLEANFILES += bench/torture.txt
+
+# make bench-regress: evmm-torture's ways of choosing points on libevent's
+# own test/regress (bench/libevent-regress.sh), built from Debian's source
+# package in REGRESS_WORKDIR; its output goes to
+# bench/results/libevent-regress.txt and BENCHMARKS.md.  About 20 minutes.
+REGRESS_WORKDIR = $(abs_builddir)/libevent-regress
+if BUILD_TORTURE
+bench-regress: tools/evmm-torture$(EXEEXT) $(evmm_la)
+	regress=`$(SHELL) $(top_srcdir)/tests/release/libevent-regress-build.sh \
+	    $(REGRESS_WORKDIR)` || exit 1; \
+	dlname=`$(SED) -n "s/^dlname='\\(.*\\)'\$$/\\1/p" $(evmm_la)`; \
+	TORTURE=$(abs_builddir)/tools/evmm-torture$(EXEEXT) \
+	EVMM_TORTURE_PRELOAD=$(abs_builddir)/.libs/$$dlname \
+	$(SHELL) $(top_srcdir)/bench/libevent-regress.sh "$$regress" \
+	    >bench/libevent-regress.txt
+	cp bench/libevent-regress.txt \
+	    $(top_srcdir)/bench/results/libevent-regress.txt
+	$(SHELL) $(top_srcdir)/bench/md.sh $(top_srcdir)/BENCHMARKS.md
+else
+bench-regress:
+	@echo "make bench-regress needs evmm-torture: the default variant, on a system with fork()" >&2; exit 1
+endif
+CLEANFILES += bench/libevent-regress.txt
 

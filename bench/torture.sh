@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench/torture.sh: what evmm-torture costs on a real libevent program,
-# exhaustive against --per-site: points run, wall time, crashes and
-# distinct crash sites.  make bench-torture runs it (see BENCHMARKS.md);
+# exhaustive against --per-site at depths 1 and 3: points run, wall
+# time, crashes and distinct crash sites.  make bench-torture runs it (see BENCHMARKS.md);
 # it reports and asserts nothing.
 #
 #   TORTURE=tools/evmm-torture PROG=tests/programs/libevent_roundtrip \
@@ -24,9 +24,9 @@ echo "  machine:   $(nproc) CPUs online, load average $(cut -d' ' -f1 /proc/load
 echo
 printf '%-6s %11s %-10s %7s %9s %8s %5s %5s  %s\n' lines allocations mode points "wall s" crashed rows sites "crashed points"
 for lines in "$@"; do
-	for mode in exhaustive per-site; do
+	for mode in exhaustive per-site=1 per-site=3; do
 		flags=
-		[ $mode = exhaustive ] || flags=--per-site
+		[ $mode = exhaustive ] || flags=--$mode
 		start=$(now)
 		out=$("$TORTURE" -j 2 --preload $flags -- "$PROG" "$lines" 2>&1)
 		status=$?

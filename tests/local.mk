@@ -183,4 +183,5 @@ AM_TESTS_ENVIRONMENT = \
 # Run by test-all.sh, not by make check: they build more than one tree.
 EXTRA_DIST += tests/release/side-by-side.sh tests/release/mingw.sh \
 	tests/release/debian.sh tests/release/rpm.sh \
-	tests/release/dist-files.sh
+	tests/release/dist-files.sh tests/release/libevent-regress.sh \
+	tests/release/libevent-regress-build.sh

@@ -41,8 +41,8 @@ usage(FILE *f)
 "      --per-site[=DEPTH]  fail only the first allocation of each call site\n"
 "                      of each process, as the counting run lists them; a\n"
 "                      site is the call stack of DEPTH frames from the\n"
-"                      caller up (default: 1, the caller alone); it can miss\n"
-"                      bugs, see the manual\n"
+"                      caller up (default: 3; 1: the caller alone); it can\n"
+"                      miss bugs, see the manual\n"
 "  -l, --leak-check=HOW  none (default); asan: COMMAND is built with\n"
 "                      AddressSanitizer, whose leak report fails a point;\n"
 "                      valgrind: run COMMAND under valgrind's memcheck\n"
@@ -149,7 +149,7 @@ parse_options(char **argv, struct options *o)
 		    strcmp(*argv, "--verbose") == 0) {
 			o->verbose = 1;
 		} else if (strcmp(*argv, "--per-site") == 0) {
-			o->per_site = 1;
+			o->per_site = PER_SITE_DEPTH;
 		} else if (strncmp(*argv, "--per-site=", 11) == 0) {
 			o->per_site = (int)parse_count("--per-site", *argv + 11,
 			    1);
