@@ -45,7 +45,8 @@ targets() {
 	fuzz stats_switch $(( (seconds + 4) / 5 )) "$fz/corpus/stats_switch" -- \
 	    "$fz/fuzz_stats_switch.c" "$fz/reference.c" "$lib/parse.c"
 	fuzz sites $(( (seconds + 9) / 10 )) "$fz/corpus/sites" -- \
-	    "$fz/fuzz_sites.c" "$fz/reference.c" "$lib/parse.c" "$lib/sites.c"
+	    "$fz/fuzz_sites.c" "$fz/reference.c" "$lib/parse.c" "$lib/sites.c" \
+	    "$lib/live.c" "$lib/report.c" "$lib/report-files.c" "$lib/text.c"
 	# fuzz_process_key includes lib/report.c, to reach its key builder.
 	fuzz process_key $(( (seconds + 4) / 5 )) "$fz/corpus/process_key" \
 	    "$fz/process.dict" -- \
@@ -57,7 +58,7 @@ targets() {
 }
 # The whole library's sources (no paths with spaces: split on purpose).
 library=$(for f in version mm checked parse text report report-files summary \
-    crash sites stats fault snapshot front env init reach; do
+    crash sites live stats fault snapshot front env init reach; do
 	printf '%s ' "$lib/$f.c"; done)
 
 # --budget: the seconds the targets are given in all, and nothing run;

@@ -44,11 +44,10 @@
 #include "lib/report-keys.h"
 
 #define TORTURE_EXIT_USAGE 2
-/* The exit statuses the sanitizers are told to use for an
- * error and for a leak.  A command that exits with one of them on its own
- * is not misread: the sanitizer's log must say so too. */
+/* The exit status the sanitizers are told to use for an error.  A
+ * command that exits with it on its own is not misread: the sanitizer's
+ * log must say so too.  Leaks are told by the checkers' logs alone. */
 #define TORTURE_SANITIZER_STATUS 96
-#define TORTURE_LEAK_STATUS 97
 /* What the child exits with when exec fails, as a shell does. */
 #define TORTURE_EXEC_FAILED 127
 
