@@ -12,8 +12,8 @@
  * call-site table are a shared mapping of "KEY.live" beside its report
  * (lib/report-keys.h says its layout), which the kernel keeps whatever
  * becomes of the process.  The hot path pays one load of evmm_live_ for
- * it.  Depends on lib/report.c (which makes the file) and
- * lib/report-keys.h only.
+ * it.  Depends on lib/report.c (which makes the file), lib/text.c (its
+ * message when it cannot) and lib/report-keys.h only.
  */
 #include "config.h"
 

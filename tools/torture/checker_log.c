@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "torture.h"
@@ -231,14 +232,11 @@ static int
 in_libevmm(const char *frame, const struct leak_owner *o)
 {
 	const char *x = strstr(frame, "0x");
-	unsigned long long addr = 0;
+	unsigned long long addr;
 
 	if (o == NULL || o->code_end == 0 || x == NULL)
 		return 0;
-	for (x += 2; (*x >= '0' && *x <= '9') || (*x >= 'A' && *x <= 'F') ||
-	    (*x >= 'a' && *x <= 'f'); x++)
-		addr = addr * 16 + (unsigned long long)(*x <= '9' ?
-		    *x - '0' : (*x | 0x20) - 'a' + 10);
+	addr = strtoull(x, NULL, 16);
 	return addr >= o->code_start && addr < o->code_end;
 }
 

@@ -154,6 +154,14 @@ is_live_leader(pid_t pid, const unsigned long *id)
 	return 0;
 }
 
+/* pid, and the group or session it leads, if it leads one. */
+static void
+kill_with_group(pid_t pid)
+{
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+}
+
 static int kill_unmarked;
 
 /* A child that is no run's leader: what a run left behind.  Killed
@@ -171,8 +179,7 @@ sweep_one(pid_t pid)
 	} else if (!kill_unmarked) {
 		return;
 	}
-	kill(-pid, SIGKILL);	/* a session or group leader's group */
-	kill(pid, SIGKILL);
+	kill_with_group(pid);
 }
 
 void
@@ -229,10 +236,8 @@ leftover_one(pid_t pid)
 	}
 	if (left.found++ == 0 && left.name != NULL)
 		process_name(pid, left.name, left.size);
-	if (left.kill_them) {
-		kill(-pid, SIGKILL);	/* a session or group leader's group */
-		kill(pid, SIGKILL);
-	}
+	if (left.kill_them)
+		kill_with_group(pid);
 }
 
 size_t
@@ -258,10 +263,8 @@ kill_all_and_reap(void)
 	size_t i;
 	int status, rounds;
 
-	for (i = 0; i < live_count; i++) {
-		kill(-live[i].pid, SIGKILL);
-		kill(live[i].pid, SIGKILL);
-	}
+	for (i = 0; i < live_count; i++)
+		kill_with_group(live[i].pid);
 	live_count = 0;
 	/* Killing a process makes orphans of its children, which become
 	 * ours: repeat until no child is left. */

@@ -85,28 +85,46 @@ by_key(const void *x, const void *y)
 	    ((const struct process *)y)->key);
 }
 
-/* The call sites p's report lists, if any. */
-static void
-list_sites(const char *report, struct process *p)
+/* Room for the first allocations of EVMM_SITES_MAX sites. */
+static unsigned long *
+new_firsts(void)
 {
 	unsigned long *firsts = malloc(EVMM_SITES_MAX * sizeof(*firsts));
 
 	if (firsts == NULL)
 		out_of_memory();
-	p->site_list = report_sites(report, firsts, EVMM_SITES_MAX,
-	    &p->nsites);
-	if (p->nsites == 0) {
+	return firsts;
+}
+
+/* The n first allocations in firsts (from new_firsts(), whose memory
+ * this takes) as p's sites. */
+static void
+keep_sites(struct process *p, unsigned long *firsts, size_t n)
+{
+	p->nsites = n;
+	if (n == 0) {
 		free(firsts);
 		return;
 	}
 	/* Only what it needs: a command may run many processes. */
-	p->sites = malloc(p->nsites * sizeof(*firsts));
+	p->sites = malloc(n * sizeof(*firsts));
 	if (p->sites == NULL) {
 		p->sites = firsts;
 		return;
 	}
-	memcpy(p->sites, firsts, p->nsites * sizeof(*firsts));
+	memcpy(p->sites, firsts, n * sizeof(*firsts));
 	free(firsts);
+}
+
+/* The call sites p's report lists, if any. */
+static void
+list_sites(const char *report, struct process *p)
+{
+	unsigned long *firsts = new_firsts();
+	size_t n;
+
+	p->site_list = report_sites(report, firsts, EVMM_SITES_MAX, &n);
+	keep_sites(p, firsts, n);
 }
 
 void
@@ -149,15 +167,6 @@ process_of(struct processes *count, size_t *cap, const char *key,
 	return v;
 }
 
-static int
-by_number(const void *x, const void *y)
-{
-	unsigned long a = *(const unsigned long *)x,
-	    b = *(const unsigned long *)y;
-
-	return a < b ? -1 : a > b;
-}
-
 /* What a process's live file (lib/report-keys.h) counted, into *p, which
  * has no sites yet: 1, or 0 when it is not one that this evmm-torture
  * can read. */
@@ -165,6 +174,7 @@ static int
 read_live(const char *path, struct process *p)
 {
 	struct evmm_live *l = malloc(sizeof(*l));
+	unsigned long *firsts;
 	size_t got = 0, i, n = 0;
 	ssize_t r;
 	int fd;
@@ -189,17 +199,14 @@ read_live(const char *path, struct process *p)
 	p->site_list = SITES_ABSENT;
 	if (l->sites_limit != 0) {
 		p->site_list = l->sites_full ? SITES_FULL : SITES_COMPLETE;
-		p->sites = malloc(EVMM_SITES_MAX * sizeof(*p->sites));
-		if (p->sites == NULL)
-			out_of_memory();
+		firsts = new_firsts();
 		/* A slot whose first is 0 was being entered when the
 		 * process ended; there are never more than the limit. */
 		for (i = 0; i < EVMM_LIVE_SLOTS && n < EVMM_SITES_MAX; i++)
 			if (l->slots[i].key != NULL &&
 			    l->slots[i].first != 0)
-				p->sites[n++] = (unsigned long)l->slots[i].first;
-		qsort(p->sites, n, sizeof(*p->sites), by_number);
-		p->nsites = n;
+				firsts[n++] = (unsigned long)l->slots[i].first;
+		keep_sites(p, firsts, sort_firsts(firsts, n));
 	}
 	free(l);
 	return 1;

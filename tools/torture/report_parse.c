@@ -35,10 +35,7 @@ report_value(const char *report, const char *key, char *buf, size_t size)
 	return 0;
 }
 
-/* Where a crash_frame's module name starts and ends: the text before its
- * last "+0x" that is followed by hex digits and then the line's end or
- * " (symbol)".  0 when the frame has no module ("0xADDR"). */
-static int
+int
 frame_module(const char *frame, size_t len, size_t *end)
 {
 	size_t k, d;
@@ -168,6 +165,18 @@ by_number(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
+size_t
+sort_firsts(unsigned long *firsts, size_t n)
+{
+	size_t i, k;
+
+	qsort(firsts, n, sizeof(*firsts), by_number);
+	for (i = 0, k = 0; i < n; i++)
+		if (k == 0 || firsts[i] != firsts[k - 1])
+			firsts[k++] = firsts[i];
+	return k;
+}
+
 enum site_list
 report_sites(const char *report, unsigned long *firsts, size_t max,
     size_t *n)
@@ -177,7 +186,7 @@ report_sites(const char *report, unsigned long *firsts, size_t max,
 	static const char full[] = EVMM_REPORT_SITES_FULL "=1";
 	const char *line, *nl;
 	unsigned long v, said = 0;
-	size_t got = 0, i, k;
+	size_t got = 0;
 	int counted = 0, filled = 0, cut = 0;
 	char *end;
 
@@ -211,10 +220,6 @@ report_sites(const char *report, unsigned long *firsts, size_t max,
 		return SITES_ABSENT;
 	if (!counted || cut || said != got)
 		return SITES_CUT;
-	qsort(firsts, got, sizeof(*firsts), by_number);
-	for (i = 0, k = 0; i < got; i++)
-		if (k == 0 || firsts[i] != firsts[k - 1])
-			firsts[k++] = firsts[i];
-	*n = k;
+	*n = sort_firsts(firsts, got);
 	return filled ? SITES_FULL : SITES_COMPLETE;
 }

@@ -109,20 +109,14 @@ static void
 look_up(const char *frame, char *named, size_t size)
 {
 	char module[4096], offset[32], answer[1024], *func, *pos;
-	const char *plus = NULL, *p;
+	const char *plus, *p;
 	size_t n;
 	int has_symbol;
 
 	snprintf(named, size, "%s", frame);
-	/* The last "+0x" followed by hex digits, then the end or " (". */
-	for (p = frame; (p = strstr(p, "+0x")) != NULL; p++) {
-		n = strspn(p + 3, "0123456789abcdef");
-		if (n > 0 && (p[3 + n] == '\0' ||
-		    strncmp(p + 3 + n, " (", 2) == 0))
-			plus = p;
-	}
-	if (plus == NULL || (size_t)(plus - frame) >= sizeof(module))
+	if (!frame_module(frame, strlen(frame), &n) || n >= sizeof(module))
 		return;
+	plus = frame + n;
 	n = strspn(plus + 3, "0123456789abcdef");
 	if (n + 3 >= sizeof(offset))
 		return;

@@ -209,6 +209,16 @@ int report_value(const char *report, const char *key, char *buf,
 int report_crash_site(const char *report, const char *caller, char *site,
     size_t size, char *inside, size_t isize);
 
+/* Where a frame's module name ends, "module+0xoffset" or
+ * "module+0xoffset (symbol)" as libevmm writes them: *end, at its last
+ * "+0x" that is followed by hex digits and then the frame's end or
+ * " (".  0 when the frame has no module ("0xADDR"). */
+int frame_module(const char *frame, size_t len, size_t *end);
+
+/* The n allocation numbers in firsts, sorted and each kept once: how
+ * many are left. */
+size_t sort_firsts(unsigned long *firsts, size_t n);
+
 /* What a report says of its call sites (lib/report-keys.h): listed
  * whole, not listed at all (EVMM_SITES not set, or a libevmm that does
  * not know it), listed as far as its table went, or cut short. */
